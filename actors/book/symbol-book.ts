@@ -1,0 +1,231 @@
+/**
+ * Keeps one symbol's local book exactly in sync with Binance, following
+ * "How to manage a local order book correctly" for USDT-M futures:
+ * buffer diffs until a REST snapshot arrives, drop diffs with
+ * u < lastUpdateId, require the first applied diff to straddle the snapshot
+ * (U <= lastUpdateId <= u, or pu == lastUpdateId), then require every diff's
+ * `pu` to equal the previous `u`. Any break is a gap: the last good book is
+ * kept (flagged stale), diffs are buffered, and a new snapshot is requested.
+ *
+ * Pure: the caller supplies frames and collects the emitted events.
+ */
+import { ASK, BID, type BookUpdate, type MarketEvent, type SymbolSpec, TOP_LEVELS } from "../../src/switchboard.ts";
+import type { DepthDiffMsg, PriceLevelText, SnapshotMsg, TradeMsg } from "./binance-decode.ts";
+import { OrderBook } from "./order-book.ts";
+import { ticksPerUnit } from "../../src/symbols.ts";
+
+export type SyncState = "awaiting_snapshot" | "live" | "resyncing";
+
+export interface GapReport {
+  readonly symbol: string;
+  readonly reason: "pu_mismatch" | "snapshot_too_old" | "invalid_levels" | "crossed_book" | "buffer_overflow";
+  /** The `u` the next diff should have chained on (its `pu`). */
+  readonly expectedPu: number;
+  readonly gotPu: number;
+  readonly u: number;
+  readonly exchTsMs: number;
+}
+
+/** Diffs kept while waiting for a snapshot; beyond it the oldest are dropped and a fresh snapshot is needed anyway. */
+const MAX_BUFFERED_DIFFS = 20_000;
+
+export class SymbolBook {
+  readonly book = new OrderBook();
+  state: SyncState = "awaiting_snapshot";
+  lastUpdateId = -1;
+  /** Set after a snapshot until the first diff straddling it is applied. */
+  private snapshotId = -1;
+  private buffer: DepthDiffMsg[] = [];
+  private readonly ticksPerUnit: number;
+  counts = { applied: 0, stale: 0, duplicates: 0, gaps: 0, invalid: 0 };
+
+  constructor(
+    readonly spec: SymbolSpec,
+    /** Called when a (new) REST snapshot is needed. */
+    private readonly requestSnapshot: (gap: GapReport | null) => void,
+  ) {
+    this.ticksPerUnit = ticksPerUnit(spec.tickSize);
+  }
+
+  get stale(): boolean {
+    return this.state !== "live";
+  }
+
+  onDiff(msg: DepthDiffMsg, localTsMs: number, out: MarketEvent[]): void {
+    if (this.state !== "live") {
+      this.bufferDiff(msg);
+      return;
+    }
+    if (msg.finalUpdateId <= this.lastUpdateId) {
+      this.counts.duplicates++;
+      return;
+    }
+    if (this.snapshotId >= 0 ? !straddles(msg, this.snapshotId) : msg.prevFinalUpdateId !== this.lastUpdateId) {
+      this.startResync(msg, this.snapshotId >= 0 ? "snapshot_too_old" : "pu_mismatch");
+      this.bufferDiff(msg);
+      return;
+    }
+    this.applyDiff(msg, localTsMs, out);
+  }
+
+  onSnapshot(msg: SnapshotMsg, localTsMs: number, out: MarketEvent[]): void {
+    const lastUpdateId = msg.lastUpdateId;
+    const pending = this.buffer.filter((diff) => diff.finalUpdateId >= lastUpdateId);
+    if (pending.length > 0 && !straddles(pending[0]!, lastUpdateId)) {
+      // The snapshot predates the oldest buffered diff: ids in between are unknown. Ask again.
+      this.buffer = pending;
+      this.reportGap("snapshot_too_old", lastUpdateId, pending[0]!);
+      return;
+    }
+    const levelCount = msg.bids.length + msg.asks.length;
+    const update = this.newUpdate(msg.exchTsMs, localTsMs, lastUpdateId, true, levelCount);
+    this.book.clear();
+    let at = 0;
+    at = this.loadLevels(msg.bids, BID, update, at);
+    this.loadLevels(msg.asks, ASK, update, at);
+    if (at < 0) {
+      this.counts.invalid++;
+      this.requestSnapshot(null);
+      return;
+    }
+    this.buffer = [];
+    this.state = "live";
+    this.lastUpdateId = lastUpdateId;
+    this.snapshotId = lastUpdateId;
+    this.fillTop(update);
+    update.spec = this.spec;
+    out.push(update);
+    for (const diff of pending) this.onDiff(diff, localTsMs, out);
+  }
+
+  /** Converts a trade for analytics; trades pass through in any sync state. */
+  trade(msg: TradeMsg, localTsMs: number): MarketEvent {
+    const price = Number.parseFloat(msg.price);
+    const priceTicks = Math.round(price * this.ticksPerUnit);
+    return {
+      kind: "trade",
+      symbol: this.spec.symbol,
+      exchTsMs: msg.exchTsMs,
+      localTsMs,
+      tradeId: msg.tradeId,
+      priceTicks,
+      price: priceTicks / this.ticksPerUnit,
+      qty: Number.parseFloat(msg.qty),
+      side: msg.buyerIsMaker ? "sell" : "buy",
+    };
+  }
+
+  private applyDiff(msg: DepthDiffMsg, localTsMs: number, out: MarketEvent[]): void {
+    const update = this.newUpdate(msg.exchTsMs, localTsMs, msg.finalUpdateId, false, msg.bids.length + msg.asks.length);
+    // Validate the whole frame before touching the book: a bad frame must not leave it half-applied.
+    if (!this.parseLevels(msg.bids, BID, update, 0) || !this.parseLevels(msg.asks, ASK, update, msg.bids.length)) {
+      this.counts.invalid++;
+      this.startResync(msg, "invalid_levels");
+      return;
+    }
+    const { levelSide, levelPriceTicks, levelQty } = update;
+    for (let i = 0; i < levelSide.length; i++) this.book.apply(levelSide[i]!, levelPriceTicks[i]!, levelQty[i]!);
+    this.lastUpdateId = msg.finalUpdateId;
+    this.snapshotId = -1;
+    if (this.book.isCrossed) {
+      this.startResync(msg, "crossed_book");
+      return;
+    }
+    this.counts.applied++;
+    this.fillTop(update);
+    out.push(update);
+  }
+
+  private startResync(msg: DepthDiffMsg, reason: GapReport["reason"]): void {
+    this.state = "resyncing";
+    this.reportGap(reason, this.lastUpdateId, msg);
+  }
+
+  private reportGap(reason: GapReport["reason"], expectedPu: number, msg: DepthDiffMsg): void {
+    this.counts.gaps++;
+    this.requestSnapshot({
+      symbol: this.spec.symbol,
+      reason,
+      expectedPu,
+      gotPu: msg.prevFinalUpdateId,
+      u: msg.finalUpdateId,
+      exchTsMs: msg.exchTsMs,
+    });
+  }
+
+  private bufferDiff(msg: DepthDiffMsg): void {
+    this.counts.stale++;
+    this.buffer.push(msg);
+    if (this.buffer.length > MAX_BUFFERED_DIFFS) {
+      this.buffer.splice(0, this.buffer.length - MAX_BUFFERED_DIFFS);
+    }
+  }
+
+  private newUpdate(exchTsMs: number, localTsMs: number, u: number, reset: boolean, levelCount: number): MutableBookUpdate {
+    const levelPrices = new Float64Array(levelCount * 2);
+    return {
+      kind: "book",
+      symbol: this.spec.symbol,
+      exchTsMs,
+      localTsMs,
+      u,
+      reset,
+      stale: false,
+      levelSide: new Uint8Array(levelCount),
+      levelPriceTicks: levelPrices.subarray(0, levelCount),
+      levelQty: levelPrices.subarray(levelCount),
+      topBidPrice: EMPTY,
+      topBidQty: EMPTY,
+      topAskPrice: EMPTY,
+      topAskQty: EMPTY,
+    };
+  }
+
+  /** Parses and applies snapshot levels; returns the next index, or -1 on an invalid level. */
+  private loadLevels(levels: readonly PriceLevelText[], side: number, update: MutableBookUpdate, at: number): number {
+    if (at < 0 || !this.parseLevels(levels, side, update, at)) return -1;
+    for (let i = at; i < at + levels.length; i++) {
+      if (update.levelQty[i]! > 0) this.book.apply(side, update.levelPriceTicks[i]!, update.levelQty[i]!);
+    }
+    return at + levels.length;
+  }
+
+  private parseLevels(levels: readonly PriceLevelText[], side: number, update: MutableBookUpdate, at: number): boolean {
+    const ticksPerUnit = this.ticksPerUnit;
+    for (let i = 0; i < levels.length; i++) {
+      const level = levels[i]!;
+      const price = Number.parseFloat(level[0]);
+      const qty = Number.parseFloat(level[1]);
+      if (!(price > 0) || !(qty >= 0) || !Number.isFinite(price) || !Number.isFinite(qty)) return false;
+      update.levelSide[at + i] = side;
+      update.levelPriceTicks[at + i] = Math.round(price * ticksPerUnit);
+      update.levelQty[at + i] = qty;
+    }
+    return true;
+  }
+
+  private fillTop(update: MutableBookUpdate): void {
+    const { bids, asks } = this.book;
+    const bidCount = Math.min(TOP_LEVELS, bids.count);
+    const askCount = Math.min(TOP_LEVELS, asks.count);
+    const top = new Float64Array(2 * (bidCount + askCount));
+    update.topBidPrice = top.subarray(0, bidCount);
+    update.topBidQty = top.subarray(bidCount, 2 * bidCount);
+    update.topAskPrice = top.subarray(2 * bidCount, 2 * bidCount + askCount);
+    update.topAskQty = top.subarray(2 * bidCount + askCount);
+    const ticksPerUnit = this.ticksPerUnit;
+    for (let i = 0; i < bidCount; i++) update.topBidPrice[i] = bids.priceTicks[i]! / ticksPerUnit;
+    for (let i = 0; i < askCount; i++) update.topAskPrice[i] = asks.priceTicks[i]! / ticksPerUnit;
+    update.topBidQty.set(bids.qty.subarray(0, bidCount));
+    update.topAskQty.set(asks.qty.subarray(0, askCount));
+    update.stale = this.stale;
+  }
+}
+
+type MutableBookUpdate = { -readonly [K in keyof BookUpdate]: BookUpdate[K] };
+
+const EMPTY = new Float64Array(0);
+
+function straddles(diff: DepthDiffMsg, lastUpdateId: number): boolean {
+  return (diff.firstUpdateId <= lastUpdateId && lastUpdateId <= diff.finalUpdateId) || diff.prevFinalUpdateId === lastUpdateId;
+}

@@ -1,0 +1,104 @@
+/**
+ * Fan-out of market events to subscribers (SSE clients, in-process
+ * listeners). Pure: no HTTP here. Each event is serialised once, only when at
+ * least one subscriber wants it, and shared by all of them.
+ *
+ * A slow subscriber never slows the pipeline: `deliver` returns false when
+ * its bounded queue is full, and the fan-out drops it and counts the drop.
+ */
+import type { HubItem, StatusFact } from "../../src/switchboard.ts";
+import { bookPayload, featuresPayload, tradePayload } from "./payloads.ts";
+
+export const HUB_EVENTS = ["book", "features", "trade", "status"] as const;
+export type HubEventName = (typeof HUB_EVENTS)[number];
+
+export interface HubMessage {
+  readonly id: number;
+  readonly event: HubEventName;
+  /** One-line JSON. */
+  readonly data: string;
+}
+
+export interface Subscriber {
+  /** null: every symbol. */
+  readonly symbols: ReadonlySet<string> | null;
+  readonly events: ReadonlySet<HubEventName>;
+  /** Returns false when the subscriber's queue is full. */
+  deliver(message: HubMessage): boolean;
+  /** Called once when the fan-out drops the subscriber. */
+  close(reason: string): void;
+}
+
+export class Fanout {
+  private readonly subscribers = new Set<Subscriber>();
+  private nextId = 1;
+  published = 0;
+  droppedSubscribers = 0;
+  /** Messages per event name that reached at least one subscriber. */
+  readonly delivered: Record<HubEventName, number> = { book: 0, features: 0, trade: 0, status: 0 };
+  private lastStatus: HubMessage | undefined;
+
+  constructor(private readonly featureNames: readonly string[]) {}
+
+  get subscriberCount(): number {
+    return this.subscribers.size;
+  }
+
+  /** Registers a subscriber; it first receives the latest status, if any. Returns the unsubscribe function. */
+  subscribe(subscriber: Subscriber): () => void {
+    this.subscribers.add(subscriber);
+    if (this.lastStatus && subscriber.events.has("status")) subscriber.deliver(this.lastStatus);
+    return () => {
+      this.subscribers.delete(subscriber);
+    };
+  }
+
+  publish(items: readonly HubItem[]): void {
+    this.published += items.length;
+    if (this.subscribers.size === 0) return;
+    for (const item of items) {
+      const event: HubEventName = item.kind === "features" ? "features" : item.kind;
+      let message: HubMessage | undefined;
+      for (const subscriber of this.subscribers) {
+        if (!subscriber.events.has(event)) continue;
+        if (subscriber.symbols !== null && !subscriber.symbols.has(item.symbol)) continue;
+        message ??= { id: this.nextId++, event, data: this.serialise(item) };
+        this.send(subscriber, message);
+      }
+      if (message) this.delivered[event]++;
+    }
+  }
+
+  publishStatus(status: StatusFact): void {
+    const message: HubMessage = { id: this.nextId++, event: "status", data: JSON.stringify(status) };
+    this.lastStatus = message;
+    for (const subscriber of this.subscribers) {
+      if (subscriber.events.has("status")) this.send(subscriber, message);
+    }
+    this.delivered.status++;
+  }
+
+  /** Closes every subscriber (shutdown). */
+  closeAll(reason: string): void {
+    for (const subscriber of this.subscribers) subscriber.close(reason);
+    this.subscribers.clear();
+  }
+
+  private send(subscriber: Subscriber, message: HubMessage): void {
+    if (subscriber.deliver(message)) return;
+    this.subscribers.delete(subscriber);
+    this.droppedSubscribers++;
+    subscriber.close("queue overflow: the client did not keep up");
+  }
+
+  private serialise(item: HubItem): string {
+    switch (item.kind) {
+      case "book":
+        return JSON.stringify(bookPayload(item));
+      case "trade":
+        return JSON.stringify(tradePayload(item));
+      case "features":
+        return JSON.stringify(featuresPayload(item, this.featureNames));
+    }
+  }
+}
