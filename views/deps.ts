@@ -1,0 +1,33 @@
+/**
+ * What the web layer needs from the rest of the process. The routes see
+ * only this interface: no actor, no Context leaks the other way.
+ */
+import type { Fanout } from "../actors/hub/fanout.ts";
+import type { Mode } from "../src/switchboard.ts";
+
+export interface HealthReport {
+  status: "ok" | "degraded";
+  mode: Mode;
+  actors: Record<string, string>;
+  [key: string]: unknown;
+}
+
+export interface WebDeps {
+  mode: Mode;
+  /** Symbols this process serves, in display order (the first is the dashboard default). */
+  symbols: readonly string[];
+  /** Feature column names, `FeatureRow.values[i]` is `featureNames[i]`. */
+  featureNames: readonly string[];
+  /** Only `subscribe` is used: subscribe(subscriber) returns the unsubscribe function. */
+  fanout: Pick<Fanout, "subscribe">;
+  health(): HealthReport;
+  /** Prometheus text exposition format 0.0.4. */
+  metricsText(): Promise<string> | string;
+  /** Per-client bound on messages not yet pulled by the consumer; default 1024. */
+  sseMaxQueue?: number;
+  /** Comment heartbeat period per SSE client; default 15 000 ms. */
+  sseHeartbeatMs?: number;
+}
+
+export const DEFAULT_SSE_MAX_QUEUE = 1024;
+export const DEFAULT_SSE_HEARTBEAT_MS = 15_000;

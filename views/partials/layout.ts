@@ -1,0 +1,31 @@
+/** The document shell: head, assets, body. No inline script or style (see the CSP in http.ts). */
+import { assetUrl } from "../routes/assets.ts";
+import { type SafeHtml, html } from "../html.ts";
+
+// htmx config: allow only the SSE extension; no injected indicator CSS (we use none).
+const HTMX_CONFIG = JSON.stringify({ extensions: "sse", includeIndicatorCSS: false });
+
+export function layout(title: string, body: SafeHtml): SafeHtml {
+  return html`<!doctype html>
+<html lang="en" class="dark">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="color-scheme" content="dark">
+<meta name="htmx-config" content="${HTMX_CONFIG}">
+<title>${title}</title>
+<link rel="icon" type="image/svg+xml" href="${assetUrl("favicon.svg")}">
+<link rel="stylesheet" href="${assetUrl("uPlot.min.css")}">
+<link rel="stylesheet" href="${assetUrl("app.css")}">
+<script defer src="${assetUrl("htmx.min.js")}"></script>
+<script defer src="${assetUrl("hx-sse.min.js")}"></script>
+<script defer src="${assetUrl("_hyperscript.min.js")}"></script>
+<script defer src="${assetUrl("uPlot.iife.min.js")}"></script>
+<script defer src="${assetUrl("app.js")}"></script>
+</head>
+<body>
+${body}
+</body>
+</html>
+`;
+}
