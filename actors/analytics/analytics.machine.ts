@@ -1,0 +1,96 @@
+/**
+ * The analytics actor: one feature engine per symbol (native C++ through
+ * bun:ffi, or the TypeScript reference), one engine call per symbol per
+ * batch. Forwards book updates, trades and feature rows to the hub in
+ * arrival order.
+ *
+ * Commands in: `book.updated`. Commands out: `analytics.computed` (to hub).
+ */
+import { enqueueActions, setup } from "xstate";
+import { ActorId, type BookUpdatedEvent, type Engine, type FeatureRow, type HubItem, type MarketEvent, type SymbolSpec } from "../../src/switchboard.ts";
+import { specFor } from "../../src/symbols.ts";
+import { createFeatureEngine, type FeatureEngine } from "./engine.ts";
+
+export interface AnalyticsInput {
+  readonly engine: Engine;
+  readonly notionalUsd?: number;
+}
+
+export interface AnalyticsContext {
+  readonly input: AnalyticsInput;
+  readonly engines: Map<string, FeatureEngine>;
+  counters: { batches: number; bookUpdates: number; trades: number; featureRows: number };
+}
+
+export const analyticsMachine = setup({
+  types: {
+    context: {} as AnalyticsContext,
+    events: {} as BookUpdatedEvent,
+    input: {} as AnalyticsInput,
+  },
+  actions: {
+    compute: enqueueActions(({ context, event, enqueue, system }) => {
+      const items = computeFeatures(context, event.events);
+      enqueue.sendTo(system.get(ActorId.hub), { type: "analytics.computed", items });
+    }),
+  },
+}).createMachine({
+  id: "analytics",
+  context: ({ input }) => ({
+    input,
+    engines: new Map(),
+    counters: { batches: 0, bookUpdates: 0, trades: 0, featureRows: 0 },
+  }),
+  initial: "running",
+  states: { running: { on: { "book.updated": { actions: "compute" } } } },
+});
+
+/** Groups the batch by symbol (engines keep per-symbol state), runs each engine once, and re-interleaves rows after their book update. */
+export function computeFeatures(context: AnalyticsContext, events: readonly MarketEvent[]): HubItem[] {
+  const bySymbol = new Map<string, MarketEvent[]>();
+  for (const event of events) {
+    let list = bySymbol.get(event.symbol);
+    if (!list) bySymbol.set(event.symbol, (list = []));
+    list.push(event);
+  }
+  const rowsBySymbol = new Map<string, FeatureRow[]>();
+  for (const [symbol, symbolEvents] of bySymbol) {
+    const engine = engineFor(context, symbol, symbolEvents);
+    if (engine) rowsBySymbol.set(symbol, engine.process(symbolEvents));
+  }
+  const items: HubItem[] = [];
+  const nextRow = new Map<string, number>();
+  const counters = context.counters;
+  counters.batches++;
+  for (const event of events) {
+    items.push(event);
+    if (event.kind !== "book") {
+      counters.trades++;
+      continue;
+    }
+    counters.bookUpdates++;
+    const rows = rowsBySymbol.get(event.symbol);
+    if (!rows) continue;
+    const at = nextRow.get(event.symbol) ?? 0;
+    nextRow.set(event.symbol, at + 1);
+    items.push(rows[at]!);
+    counters.featureRows++;
+  }
+  return items;
+}
+
+function engineFor(context: AnalyticsContext, symbol: string, events: readonly MarketEvent[]): FeatureEngine | undefined {
+  const existing = context.engines.get(symbol);
+  if (existing) return existing;
+  const spec: SymbolSpec | undefined = specFor(symbol) ?? events.find((e) => e.kind === "book" && e.spec)?.spec;
+  if (!spec) return undefined;
+  const engine = createFeatureEngine(context.input.engine, spec, { notionalUsd: context.input.notionalUsd });
+  context.engines.set(symbol, engine);
+  return engine;
+}
+
+export function ffiNanoseconds(context: AnalyticsContext): number {
+  let total = 0;
+  for (const engine of context.engines.values()) total += engine.ffiNs;
+  return total;
+}

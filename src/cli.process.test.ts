@@ -1,0 +1,21 @@
+/** The CLI contract as a user meets it: a typo names the flag and exits 2. */
+import { expect, test } from "bun:test";
+import path from "node:path";
+
+const main = path.resolve(import.meta.dir, "main.ts");
+
+test.each([
+  [["--prot", "8000"], "--prot"],
+  [["--port", "eighty"], "--port"],
+  [["--mode", "live"], "not available yet"],
+])("genesis %p exits 2 and says %s", (args, said) => {
+  const result = Bun.spawnSync([process.execPath, main, ...args]);
+  expect(result.exitCode).toBe(2);
+  expect(result.stderr.toString()).toContain(said);
+});
+
+test("--help prints usage and exits 0", () => {
+  const result = Bun.spawnSync([process.execPath, main, "--help"]);
+  expect(result.exitCode).toBe(0);
+  expect(result.stdout.toString()).toContain("--engine");
+});

@@ -1,0 +1,49 @@
+/**
+ * Prometheus metrics (prom-client), all prefixed `genesis_`. Values are read
+ * from the actors' own counters at scrape time, so the hot path pays nothing.
+ */
+import { Counter, Gauge, Registry, collectDefaultMetrics } from "prom-client";
+import type { GenesisSystem } from "./system.ts";
+
+export function createMetrics(system: GenesisSystem): Registry {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: "genesis_" });
+
+  const counterFrom = (name: string, help: string, labelNames: string[], read: () => [Record<string, string>, number][]) =>
+    new Counter({
+      name,
+      help,
+      labelNames,
+      registers: [registry],
+      collect() {
+        this.reset();
+        for (const [labels, value] of read()) this.inc(labels, value);
+      },
+    });
+
+  counterFrom("genesis_events_total", "Events processed per actor (feed: frames, book: frames, analytics: book updates, hub: items published).", ["actor"], () => {
+    const c = system.counters();
+    return [
+      [{ actor: "feed" }, c.feedFrames],
+      [{ actor: "book" }, c.book.frames],
+      [{ actor: "analytics" }, c.analytics.bookUpdates + c.analytics.trades],
+      [{ actor: "hub" }, c.hubPublished],
+    ];
+  });
+  counterFrom("genesis_book_updates_total", "Depth frames applied to a local book.", [], () => [[{}, system.counters().book.bookUpdates]]);
+  counterFrom("genesis_trades_total", "Trades decoded.", [], () => [[{}, system.counters().book.trades]]);
+  counterFrom("genesis_malformed_frames_total", "Frames that could not be decoded; counted and skipped.", [], () => [[{}, system.counters().book.malformed]]);
+  counterFrom("genesis_book_gaps_total", "Breaks in a symbol's update-id chain that forced a resync.", [], () => [[{}, system.counters().book.gaps]]);
+  counterFrom("genesis_feature_rows_total", "Feature rows computed.", [], () => [[{}, system.counters().analytics.featureRows]]);
+  counterFrom("genesis_ffi_seconds_total", "Time spent inside native feature calls (bun:ffi), including the call.", [], () => [[{}, system.counters().ffiNs / 1e9]]);
+  counterFrom("genesis_sse_dropped_clients_total", "SSE clients dropped because their bounded queue overflowed.", [], () => [[{}, system.fanout.droppedSubscribers]]);
+  new Gauge({
+    name: "genesis_sse_clients",
+    help: "Connected SSE subscribers.",
+    registers: [registry],
+    collect() {
+      this.set(system.fanout.subscriberCount);
+    },
+  });
+  return registry;
+}

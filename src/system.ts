@@ -1,0 +1,147 @@
+/**
+ * Composes the actors into one XState system: feed -> book -> analytics ->
+ * hub, each a long-lived child with a systemId (see switchboard.ts). This is
+ * the only place that knows the whole topology.
+ */
+import { type Actor, createActor, setup } from "xstate";
+import { analyticsMachine, type AnalyticsContext, ffiNanoseconds } from "../actors/analytics/analytics.machine.ts";
+import { FEATURE_NAMES } from "../actors/analytics/engine.ts";
+import { bookMachine, type BookContext, type BookGapFact } from "../actors/book/book.machine.ts";
+import { feedMachine, type FeedInput } from "../actors/feed/feed.machine.ts";
+import { Fanout } from "../actors/hub/fanout.ts";
+import { hubMachine } from "../actors/hub/hub.machine.ts";
+import { ActorId, type Engine, type Mode, type StatusFact } from "./switchboard.ts";
+
+export interface SystemConfig {
+  readonly mode: Mode;
+  readonly symbols: readonly string[];
+  readonly engine: Engine;
+  readonly feed: FeedInput;
+  readonly notionalUsd?: number;
+  /** How often a status fact is published; 0 disables it (benchmarks). */
+  readonly statusIntervalMs?: number;
+}
+
+const rootMachine = setup({
+  types: { context: {} as { config: SystemConfig; fanout: Fanout }, input: {} as { config: SystemConfig; fanout: Fanout } },
+  actors: { feed: feedMachine, book: bookMachine, analytics: analyticsMachine, hub: hubMachine },
+}).createMachine({
+  id: "genesis",
+  context: ({ input }) => input,
+  invoke: [
+    { id: ActorId.hub, systemId: ActorId.hub, src: "hub", input: ({ context }) => ({ fanout: context.fanout }) },
+    {
+      id: ActorId.analytics,
+      systemId: ActorId.analytics,
+      src: "analytics",
+      input: ({ context }) => ({ engine: context.config.engine, notionalUsd: context.config.notionalUsd }),
+    },
+    { id: ActorId.book, systemId: ActorId.book, src: "book", input: ({ context }) => ({ symbols: context.config.symbols }) },
+    { id: ActorId.feed, systemId: ActorId.feed, src: "feed", input: ({ context }) => context.config.feed },
+  ],
+});
+
+export interface ActorCounters {
+  feedFrames: number;
+  book: BookContext["counters"];
+  analytics: AnalyticsContext["counters"];
+  hubPublished: number;
+  ffiNs: number;
+}
+
+export class GenesisSystem {
+  readonly fanout = new Fanout(FEATURE_NAMES);
+  readonly featureNames = FEATURE_NAMES;
+  readonly startedAtMs = Date.now();
+  private readonly root: Actor<typeof rootMachine>;
+  private statusTimer: ReturnType<typeof setInterval> | undefined;
+  private finishedListeners: (() => void)[] = [];
+
+  constructor(readonly config: SystemConfig) {
+    this.root = createActor(rootMachine, { input: { config, fanout: this.fanout } });
+  }
+
+  start(): this {
+    this.root.start();
+    this.child(ActorId.feed).on("feed.finished", () => {
+      for (const listener of this.finishedListeners) listener();
+    });
+    const interval = this.config.statusIntervalMs ?? 1000;
+    if (interval > 0) {
+      this.publishStatus();
+      this.statusTimer = setInterval(() => this.publishStatus(), interval);
+    }
+    return this;
+  }
+
+  /** Resolves when a full-speed feed with a frame limit has sent its last frame through the pipeline. */
+  finished(): Promise<void> {
+    return new Promise((resolve) => this.finishedListeners.push(resolve));
+  }
+
+  onGap(listener: (fact: BookGapFact) => void): void {
+    this.child(ActorId.book).on("book.gap", listener);
+  }
+
+  stop(): void {
+    if (this.statusTimer) clearInterval(this.statusTimer);
+    this.fanout.closeAll("server shutting down");
+    this.root.stop();
+    const analytics = this.analyticsContext();
+    for (const engine of analytics?.engines.values() ?? []) engine.dispose();
+  }
+
+  /** The lifecycle state of each actor, e.g. `{feed: "running", book: "live"}`. */
+  actorStates(): Record<string, string> {
+    const states: Record<string, string> = {};
+    for (const id of Object.values(ActorId)) {
+      const actor = this.root.system.get(id);
+      const snapshot = actor?.getSnapshot();
+      states[id] = snapshot ? (snapshot.status === "active" ? String(snapshot.value) : snapshot.status) : "absent";
+    }
+    return states;
+  }
+
+  counters(): ActorCounters {
+    const book = this.bookContext();
+    const analytics = this.analyticsContext();
+    return {
+      feedFrames: book?.counters.frames ?? 0,
+      book: book?.counters ?? { frames: 0, malformed: 0, ignored: 0, trades: 0, bookUpdates: 0, gaps: 0, unknownSymbol: 0 },
+      analytics: analytics?.counters ?? { batches: 0, bookUpdates: 0, trades: 0, featureRows: 0 },
+      hubPublished: this.fanout.published,
+      ffiNs: analytics ? ffiNanoseconds(analytics) : 0,
+    };
+  }
+
+  /** Per-symbol book sync state for /health. */
+  books(): Record<string, { state: string; lastUpdateId: number; bidLevels: number; askLevels: number }> {
+    const out: Record<string, { state: string; lastUpdateId: number; bidLevels: number; askLevels: number }> = {};
+    for (const [symbol, book] of this.bookContext()?.books ?? []) {
+      out[symbol] = { state: book.state, lastUpdateId: book.lastUpdateId, bidLevels: book.book.bids.count, askLevels: book.book.asks.count };
+    }
+    return out;
+  }
+
+  statusFact(): StatusFact {
+    return { mode: this.config.mode, symbols: this.config.symbols, actors: this.actorStates(), tsMs: Date.now() };
+  }
+
+  private publishStatus(): void {
+    this.child(ActorId.hub).send({ type: "hub.publishStatus", status: this.statusFact() });
+  }
+
+  private child(id: ActorId) {
+    const actor = this.root.system.get(id);
+    if (!actor) throw new Error(`actor not found: systemId=${id}`);
+    return actor;
+  }
+
+  private bookContext(): BookContext | undefined {
+    return this.root.system.get(ActorId.book)?.getSnapshot()?.context as BookContext | undefined;
+  }
+
+  private analyticsContext(): AnalyticsContext | undefined {
+    return this.root.system.get(ActorId.analytics)?.getSnapshot()?.context as AnalyticsContext | undefined;
+  }
+}
