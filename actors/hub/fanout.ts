@@ -7,7 +7,7 @@
  * its bounded queue is full, and the fan-out drops it and counts the drop.
  */
 import type { HubItem, StatusFact } from "../../src/switchboard.ts";
-import { bookPayload, featuresPayload, tradePayload } from "./payloads.ts";
+import { bookJson, FeaturesJsonEncoder, tradePayload } from "./payloads.ts";
 
 export const HUB_EVENTS = ["book", "features", "trade", "status"] as const;
 export type HubEventName = (typeof HUB_EVENTS)[number];
@@ -38,7 +38,11 @@ export class Fanout {
   readonly delivered: Record<HubEventName, number> = { book: 0, features: 0, trade: 0, status: 0 };
   private lastStatus: HubMessage | undefined;
 
-  constructor(private readonly featureNames: readonly string[]) {}
+  private readonly featuresEncoder: FeaturesJsonEncoder;
+
+  constructor(featureNames: readonly string[]) {
+    this.featuresEncoder = new FeaturesJsonEncoder(featureNames);
+  }
 
   get subscriberCount(): number {
     return this.subscribers.size;
@@ -94,11 +98,11 @@ export class Fanout {
   private serialise(item: HubItem): string {
     switch (item.kind) {
       case "book":
-        return JSON.stringify(bookPayload(item));
+        return bookJson(item);
       case "trade":
         return JSON.stringify(tradePayload(item));
       case "features":
-        return JSON.stringify(featuresPayload(item, this.featureNames));
+        return this.featuresEncoder.encode(item);
     }
   }
 }

@@ -1,0 +1,40 @@
+import { describe, expect, test } from "bun:test";
+import type { BookUpdate, FeatureRow } from "../../src/switchboard.ts";
+import { bookJson, bookPayload, FeaturesJsonEncoder, featuresPayload } from "./payloads.ts";
+
+const names = ["mid", "spread", "odd \"name\"", "empty_side"];
+
+describe("payload encoders write exactly what JSON.stringify would", () => {
+  test.each([
+    [[100.05, 0.1, -3.5e-7, Number.NaN]],
+    [[Number.POSITIVE_INFINITY, 0, 1e21, -0]],
+  ])("features %p", (values) => {
+    const row: FeatureRow = { kind: "features", symbol: "BTCUSDT", exchTsMs: 1767225600123, localTsMs: 0, values: Float64Array.from(values) };
+    const json = new FeaturesJsonEncoder(names).encode(row);
+    expect(json).toBe(JSON.stringify(featuresPayload(row, names)));
+    expect(JSON.parse(json).empty_side === null || Number.isFinite(values[3]!)).toBe(true);
+  });
+
+  test.each([
+    [[95000.1, 95000], [1.5, 0.001], [95000.2], [2]],
+    [[], [], [], []],
+  ])("book %p", (bidPrices, bidQty, askPrices, askQty) => {
+    const update = {
+      kind: "book",
+      symbol: "BTCUSDT",
+      exchTsMs: 1,
+      localTsMs: 2,
+      u: 4984028370730,
+      reset: false,
+      stale: true,
+      levelSide: new Uint8Array(0),
+      levelPriceTicks: new Float64Array(0),
+      levelQty: new Float64Array(0),
+      topBidPrice: Float64Array.from(bidPrices),
+      topBidQty: Float64Array.from(bidQty),
+      topAskPrice: Float64Array.from(askPrices),
+      topAskQty: Float64Array.from(askQty),
+    } satisfies BookUpdate;
+    expect(bookJson(update)).toBe(JSON.stringify(bookPayload(update)));
+  });
+});
