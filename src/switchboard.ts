@@ -104,7 +104,7 @@ export interface BookUpdatedEvent {
 // ------------------------------------------------------------ analytics -> hub
 
 /** Features for one book update: `values[i]` is the feature named
- * `FEATURE_NAMES[i]` (see native/features.h and docs/features.md). */
+ * `FEATURE_NAMES[i]` (see native/src/features.h and docs/features.md). */
 export interface FeatureRow {
   readonly kind: "features";
   readonly symbol: string;
@@ -119,6 +119,19 @@ export type HubItem = BookUpdate | Trade | FeatureRow;
 export interface AnalyticsComputedEvent {
   readonly type: "analytics.computed";
   readonly items: readonly HubItem[];
+}
+
+// ------------------------------------------------------------------ commands
+
+/** What each long-lived actor accepts from the others. */
+export type FeedCommand = { readonly type: "feed.fetchSnapshot"; readonly symbol: string } | { readonly type: "feed.stop" };
+export type HubCommand = AnalyticsComputedEvent | { readonly type: "hub.publishStatus"; readonly status: StatusFact };
+
+export interface ActorCommands {
+  feed: FeedCommand;
+  book: FeedFramesEvent;
+  analytics: BookUpdatedEvent;
+  hub: HubCommand;
 }
 
 /** A status fact for the console and SSE consumers. */

@@ -10,6 +10,7 @@ import { bookMachine, type BookContext, type BookGapFact } from "../actors/book/
 import { feedMachine, type FeedInput } from "../actors/feed/feed.machine.ts";
 import { Fanout } from "../actors/hub/fanout.ts";
 import { hubMachine } from "../actors/hub/hub.machine.ts";
+import { actorRef } from "./actor-system.ts";
 import { ActorId, type Engine, type Mode, type StatusFact } from "./switchboard.ts";
 
 export interface SystemConfig {
@@ -128,7 +129,7 @@ export class GenesisSystem {
   }
 
   private publishStatus(): void {
-    this.child(ActorId.hub).send({ type: "hub.publishStatus", status: this.statusFact() });
+    actorRef(this.root.system, ActorId.hub).send({ type: "hub.publishStatus", status: this.statusFact() });
   }
 
   private child(id: ActorId) {

@@ -7,7 +7,8 @@
  * Commands in: `book.updated`. Commands out: `analytics.computed` (to hub).
  */
 import { enqueueActions, setup } from "xstate";
-import { ActorId, type BookUpdatedEvent, type Engine, type FeatureRow, type HubItem, type MarketEvent, type SymbolSpec } from "../../src/switchboard.ts";
+import { ActorId, type BookUpdate, type BookUpdatedEvent, type Engine, type FeatureRow, type HubItem, type MarketEvent, type SymbolSpec } from "../../src/switchboard.ts";
+import { actorRef } from "../../src/actor-system.ts";
 import { specFor } from "../../src/symbols.ts";
 import { createFeatureEngine, type FeatureEngine } from "./engine.ts";
 
@@ -31,7 +32,7 @@ export const analyticsMachine = setup({
   actions: {
     compute: enqueueActions(({ context, event, enqueue, system }) => {
       const items = computeFeatures(context, event.events);
-      enqueue.sendTo(system.get(ActorId.hub), { type: "analytics.computed", items });
+      enqueue.sendTo(actorRef(system, ActorId.hub), { type: "analytics.computed", items });
     }),
   },
 }).createMachine({
@@ -82,7 +83,7 @@ export function computeFeatures(context: AnalyticsContext, events: readonly Mark
 function engineFor(context: AnalyticsContext, symbol: string, events: readonly MarketEvent[]): FeatureEngine | undefined {
   const existing = context.engines.get(symbol);
   if (existing) return existing;
-  const spec: SymbolSpec | undefined = specFor(symbol) ?? events.find((e) => e.kind === "book" && e.spec)?.spec;
+  const spec: SymbolSpec | undefined = specFor(symbol) ?? events.find((e): e is BookUpdate => e.kind === "book" && e.spec !== undefined)?.spec;
   if (!spec) return undefined;
   const engine = createFeatureEngine(context.input.engine, spec, { notionalUsd: context.input.notionalUsd });
   context.engines.set(symbol, engine);

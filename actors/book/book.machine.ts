@@ -7,6 +7,7 @@
  * `book.updated` (to analytics). Facts emitted: `book.gap`.
  */
 import { enqueueActions, setup } from "xstate";
+import { actorRef } from "../../src/actor-system.ts";
 import { ActorId, type FeedFramesEvent, type MarketEvent, type SymbolSpec } from "../../src/switchboard.ts";
 import { guessSpec, specFor } from "../../src/symbols.ts";
 import { decodeFrame } from "./binance-decode.ts";
@@ -30,7 +31,6 @@ export interface BookContext {
 }
 
 export type BookGapFact = { type: "book.gap"; gap: GapReport };
-export type FetchSnapshotCommand = { type: "feed.fetchSnapshot"; symbol: string };
 
 export const bookMachine = setup({
   types: {
@@ -87,9 +87,9 @@ export const bookMachine = setup({
       counters.trades += tradesInBatch;
       counters.bookUpdates += out.length - tradesInBatch;
       counters.gaps += gaps.length;
-      if (out.length > 0) enqueue.sendTo(system.get(ActorId.analytics), { type: "book.updated", events: out });
+      if (out.length > 0) enqueue.sendTo(actorRef(system, ActorId.analytics), { type: "book.updated", events: out });
       for (const gap of gaps) enqueue.emit({ type: "book.gap", gap });
-      for (const symbol of snapshotsWanted) enqueue.sendTo(system.get(ActorId.feed), { type: "feed.fetchSnapshot", symbol });
+      for (const symbol of snapshotsWanted) enqueue.sendTo(actorRef(system, ActorId.feed), { type: "feed.fetchSnapshot", symbol });
     }),
   },
 }).createMachine({

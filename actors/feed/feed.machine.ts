@@ -7,16 +7,16 @@
  * Facts emitted: `feed.finished` (full-speed runs with a frame limit).
  */
 import { emit, fromCallback, sendTo, setup } from "xstate";
-import { ActorId, type FeedFramesEvent } from "../../src/switchboard.ts";
+import { actorRef } from "../../src/actor-system.ts";
+import { ActorId, type FeedCommand } from "../../src/switchboard.ts";
 import { SimDriver, type SimDriverOptions } from "./sim-driver.ts";
 
 export type FeedInput = { mode: "sim" } & SimDriverOptions;
-export type FeedCommand = { type: "feed.fetchSnapshot"; symbol: string } | { type: "feed.stop" };
 type DriverEvent = { type: "driver.finished" };
 
 const simSource = fromCallback<{ type: "feed.fetchSnapshot"; symbol: string }, FeedInput>(({ input, system, sendBack, receive }) => {
   const driver = new SimDriver(input, {
-    frames: (frames) => system.get(ActorId.book).send({ type: "feed.frames", frames } satisfies FeedFramesEvent),
+    frames: (frames) => actorRef(system, ActorId.book).send({ type: "feed.frames", frames }),
     finished: () => sendBack({ type: "driver.finished" } satisfies DriverEvent),
   });
   receive((command) => driver.sendSnapshot(command.symbol));

@@ -6,10 +6,9 @@
  * Commands in: `analytics.computed`, `hub.publishStatus`.
  */
 import { setup } from "xstate";
-import type { AnalyticsComputedEvent, StatusFact } from "../../src/switchboard.ts";
+import type { HubCommand } from "../../src/switchboard.ts";
 import type { Fanout } from "./fanout.ts";
 
-export type HubCommand = AnalyticsComputedEvent | { type: "hub.publishStatus"; status: StatusFact };
 
 export const hubMachine = setup({
   types: {

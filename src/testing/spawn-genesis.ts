@@ -25,7 +25,8 @@ export async function spawnGenesis(args: string[], options: { command?: string[]
   });
   let stderrText = "";
   void (async () => {
-    for await (const chunk of child.stderr) stderrText += new TextDecoder().decode(chunk);
+    const stderrReader = child.stderr.getReader();
+    for (let chunk = await stderrReader.read(); !chunk.done; chunk = await stderrReader.read()) stderrText += new TextDecoder().decode(chunk.value);
   })();
   const reader = child.stdout.getReader();
   let stdoutText = "";
@@ -67,8 +68,9 @@ export async function readSse(url: string, count: number, timeoutMs = 10_000): P
     const response = await fetch(url, { signal: controller.signal });
     if (!response.ok || !response.body) throw new Error(`SSE ${url}: HTTP ${response.status} ${await response.text()}`);
     let buffer = "";
-    for await (const chunk of response.body) {
-      buffer += new TextDecoder().decode(chunk);
+    const reader = response.body.getReader();
+    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
+      buffer += new TextDecoder().decode(chunk.value);
       let end: number;
       while ((end = buffer.indexOf("\n\n")) >= 0) {
         const block = buffer.slice(0, end);
