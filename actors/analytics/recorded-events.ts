@@ -12,6 +12,7 @@
  * maker) meaning the aggressor sold. Exchange time is the transaction time
  * `T` of each message.
  */
+import { SHARED_DATA_DIR } from "../../src/shared-data.ts";
 import path from "node:path";
 import { OrderBook } from "../book/order-book.ts";
 import { specFor } from "../../src/symbols.ts";
@@ -24,7 +25,7 @@ export interface RecordedEvents {
 
 /** The shared real-data folder (env GENESIS_DATA, else ../shared/data beside the repo). */
 export function dataDir(): string {
-  return process.env.GENESIS_DATA ?? path.resolve(import.meta.dir, "../../../shared/data");
+  return SHARED_DATA_DIR;
 }
 
 /** Recordings that contain a REST snapshot, so a book can be built from them. */

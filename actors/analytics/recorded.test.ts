@@ -4,16 +4,14 @@
  * on every row of every recording that starts from a REST snapshot.
  */
 import { describe, expect, test } from "bun:test";
-import { existsSync } from "node:fs";
 import { createFeatureEngine, nativeStatus } from "./engine.ts";
 import { FEATURE_INDEX as F, FEATURE_NAMES } from "./feature-names.ts";
 import { loadBookTickers, loadRecordedEvents, recordingPath, RECORDINGS_WITH_SNAPSHOT } from "./recorded-events.ts";
 import { firstDifference } from "./test-events.ts";
 
-const haveData = RECORDINGS_WITH_SNAPSHOT.every((file) => existsSync(recordingPath(file)));
 const native = nativeStatus().available;
 
-describe.skipIf(!haveData)("recorded events loader", () => {
+describe("recorded events loader", () => {
   test("btcusdt_20240718: snapshot first, then diffs and trades in order", async () => {
     const { spec, events } = await loadRecordedEvents("btcusdt_20240718.gz");
     expect(spec).toEqual({ symbol: "BTCUSDT", tickSize: 0.1, lotSize: 0.001 });
@@ -46,7 +44,7 @@ describe.skipIf(!haveData)("recorded events loader", () => {
   });
 });
 
-describe.skipIf(!haveData || !native)("native vs TypeScript parity on the real recordings", () => {
+describe.skipIf(!native)("native vs TypeScript parity on the real recordings", () => {
   test.each(RECORDINGS_WITH_SNAPSHOT)("%s: every row agrees", async (file) => {
     const { spec, events } = await loadRecordedEvents(file);
     const ts = createFeatureEngine("ts", spec).process(events);

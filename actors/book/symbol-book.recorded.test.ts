@@ -3,11 +3,11 @@ import { describe, expect, test } from "bun:test";
 import path from "node:path";
 import { gunzipSync } from "node:zlib";
 import type { MarketEvent } from "../../src/switchboard.ts";
+import { sharedDataFile } from "../../src/shared-data.ts";
 import { specFor } from "../../src/symbols.ts";
 import { decodeFrame } from "./binance-decode.ts";
 import { type GapReport, SymbolBook } from "./symbol-book.ts";
 
-const dataDir = process.env.GENESIS_DATA ?? path.resolve(import.meta.dir, "../../../shared/data");
 
 async function replay(symbol: string, files: string[]) {
   const gaps: (GapReport | null)[] = [];
@@ -15,7 +15,7 @@ async function replay(symbol: string, files: string[]) {
   const out: MarketEvent[] = [];
   let crossed = 0;
   for (const file of files) {
-    const bytes = await Bun.file(path.join(dataDir, "binance-usdm/hftbacktest", file)).arrayBuffer();
+    const bytes = await Bun.file(sharedDataFile(`binance-usdm/hftbacktest/${file}`)).arrayBuffer();
     for (const line of gunzipSync(new Uint8Array(bytes)).toString("utf8").split("\n")) {
       const space = line.indexOf(" ");
       if (space < 0) continue;

@@ -1,6 +1,4 @@
 import { describe, expect, test } from "bun:test";
-import { existsSync } from "node:fs";
-import path from "node:path";
 import { ASK, BID } from "../../../src/switchboard.ts";
 import { type Decimals, parseSnapshot, parseStreamFrame, RebuiltBook } from "./binance-shape.testkit.ts";
 import { simInstrumentFor, UnknownSymbolError } from "./instruments.ts";
@@ -8,7 +6,7 @@ import { MarketSimulator, type SimConfig, type SimFrame } from "./market-simulat
 
 const START_MS = 1_736_000_000_000;
 const ALL = ["BTCUSDT", "ETHUSDT", "SOLUSDT", "BNBUSDT", "XRPUSDT", "DOGEUSDT"];
-const DATA = process.env.GENESIS_DATA ?? path.resolve(import.meta.dir, "../../../../shared/data");
+import { sharedDataFile } from "../../../src/shared-data.ts";
 
 function decimalsOf(symbol: string): Decimals {
   const instrument = simInstrumentFor(symbol);
@@ -60,8 +58,7 @@ describe("MarketSimulator determinism", () => {
 
 describe("MarketSimulator frames are Binance USDT-M frames", () => {
   test("the shape checks accept real recorded Binance frames", async () => {
-    const file = path.join(DATA, "binance-usdm/hftbacktest/btcusdt_20240718.gz");
-    if (!existsSync(file)) return console.warn(`skipped: ${file} not found (set GENESIS_DATA)`);
+    const file = sharedDataFile("binance-usdm/hftbacktest/btcusdt_20240718.gz");
     const lines = new TextDecoder().decode(Bun.gunzipSync(new Uint8Array(await Bun.file(file).arrayBuffer()))).split("\n");
     let depth = 0;
     let trades = 0;
@@ -74,7 +71,7 @@ describe("MarketSimulator frames are Binance USDT-M frames", () => {
         else trades++;
       }
     }
-    const agg = (await Bun.file(path.join(DATA, "binance-usdm/cryptofeed/BINANCE_FUTURES-1125a2.0")).text()).split("\n").find((l) => l.includes('"stream":"sandusdt@aggTrade"'))!;
+    const agg = (await Bun.file(sharedDataFile("binance-usdm/cryptofeed/BINANCE_FUTURES-1125a2.0")).text()).split("\n").find((l) => l.includes('"stream":"sandusdt@aggTrade"'))!;
     parseStreamFrame(agg.slice(agg.indexOf("{")), { price: 5, qty: 0 });
     expect(depth).toBeGreaterThan(100);
     expect(trades).toBeGreaterThan(10);
