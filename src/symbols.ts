@@ -22,6 +22,7 @@ export function specFor(symbol: string): SymbolSpec | undefined {
 
 /** Number of decimals in a tick or lot size, for formatting prices as Binance does. */
 export function decimalsOf(step: number): number {
+  if (!Number.isFinite(step)) return 0;
   const text = step.toString();
   if (text.includes("e-")) return Number(text.split("e-")[1]);
   const dot = text.indexOf(".");
@@ -39,8 +40,17 @@ export function ticksPerUnit(tickSize: number): number {
   return Math.abs(inverse - rounded) < 1e-9 * inverse ? rounded : inverse;
 }
 
-/** A spec for a symbol missing from KNOWN_SYMBOLS, from the decimals of a price and a quantity it trades at. */
-export function guessSpec(symbol: string, priceText: string, qtyText: string): SymbolSpec {
-  const decimals = (text: string) => (text.includes(".") ? text.length - text.indexOf(".") - 1 : 0);
-  return { symbol, tickSize: 10 ** -decimals(priceText), lotSize: 10 ** -decimals(qtyText) };
+/**
+ * A spec for a symbol missing from KNOWN_SYMBOLS (live mode reads the real
+ * one from exchangeInfo): the finest decimals among the prices and
+ * quantities seen, so no two real price levels can share a tick. A snapshot's
+ * thousand levels reveal the real tick in practice.
+ */
+export function guessSpec(symbol: string, prices: ArrayLike<number>, quantities: ArrayLike<number>): SymbolSpec {
+  const finest = (values: ArrayLike<number>) => {
+    let decimals = 0;
+    for (let i = 0; i < values.length; i++) decimals = Math.max(decimals, decimalsOf(values[i]!));
+    return Math.min(decimals, 8);
+  };
+  return { symbol, tickSize: 10 ** -finest(prices), lotSize: 10 ** -finest(quantities) };
 }

@@ -14,8 +14,7 @@ describe("decodeFrame", () => {
       firstUpdateId: 4984028367545,
       finalUpdateId: 4984028370730,
       prevFinalUpdateId: 4984028367494,
-      bids: [["62109.60", "0.006"]],
-      asks: [["63944.00", "0.095"]],
+      levels: { bidCount: 1, prices: Float64Array.of(62109.6, 63944), quantities: Float64Array.of(0.006, 0.095) },
     });
   });
 

@@ -69,8 +69,9 @@ export const bookMachine = setup({
         let book = context.books.get(msg.symbol);
         if (!book) {
           const symbol = msg.symbol;
-          const sample = msg.kind === "trade" ? [msg.price, msg.qty] : (msg.bids[0] ?? msg.asks[0] ?? ["0.01", "0.001"]);
-          const spec: SymbolSpec = specFor(symbol) ?? guessSpec(symbol, sample[0]!, sample[1]!);
+          const spec: SymbolSpec =
+            specFor(symbol) ??
+            (msg.kind === "trade" ? guessSpec(symbol, [msg.price], [msg.qty]) : guessSpec(symbol, msg.levels.prices, msg.levels.quantities));
           book = new SymbolBook(spec, (gap) => {
             if (gap) gaps.push(gap);
             snapshotsWanted.add(symbol);

@@ -1,12 +1,18 @@
 import { describe, expect, test } from "bun:test";
 import type { BookUpdate, MarketEvent } from "../../src/switchboard.ts";
-import type { DepthDiffMsg, SnapshotMsg } from "./binance-decode.ts";
+import type { DepthDiffMsg, Levels, SnapshotMsg } from "./binance-decode.ts";
 import { type GapReport, SymbolBook } from "./symbol-book.ts";
 
 const spec = { symbol: "BTCUSDT", tickSize: 0.1, lotSize: 0.001 };
 
 function diff(U: number, u: number, pu: number, bids: [string, string][] = [], asks: [string, string][] = []): DepthDiffMsg {
-  return { kind: "depth", symbol: "BTCUSDT", exchTsMs: u, firstUpdateId: U, finalUpdateId: u, prevFinalUpdateId: pu, bids, asks };
+  return { kind: "depth", symbol: "BTCUSDT", exchTsMs: u, firstUpdateId: U, finalUpdateId: u, prevFinalUpdateId: pu, levels: levels(bids, asks) };
+}
+
+function levels(bids: [string, string][], asks: [string, string][]): Levels {
+  const all = [...bids, ...asks];
+  const num = (text: string) => (text.length > 0 ? Number(text) : Number.NaN);
+  return { bidCount: bids.length, prices: Float64Array.from(all, (l) => num(l[0])), quantities: Float64Array.from(all, (l) => num(l[1])) };
 }
 
 function snapshot(lastUpdateId: number): SnapshotMsg {
@@ -15,8 +21,7 @@ function snapshot(lastUpdateId: number): SnapshotMsg {
     symbol: "BTCUSDT",
     exchTsMs: lastUpdateId,
     lastUpdateId,
-    bids: [["100.0", "1"], ["99.9", "2"]],
-    asks: [["100.1", "3"], ["100.2", "4"]],
+    levels: levels([["100.0", "1"], ["99.9", "2"]], [["100.1", "3"], ["100.2", "4"]]),
   };
 }
 

@@ -10,7 +10,7 @@
  * Pure: the caller supplies frames and collects the emitted events.
  */
 import { ASK, BID, type BookUpdate, type MarketEvent, type SymbolSpec, TOP_LEVELS } from "../../src/switchboard.ts";
-import type { DepthDiffMsg, PriceLevelText, SnapshotMsg, TradeMsg } from "./binance-decode.ts";
+import type { DepthDiffMsg, Levels, SnapshotMsg, TradeMsg } from "./binance-decode.ts";
 import { OrderBook } from "./order-book.ts";
 import { ticksPerUnit } from "../../src/symbols.ts";
 
@@ -77,17 +77,14 @@ export class SymbolBook {
       this.reportGap("snapshot_too_old", lastUpdateId, pending[0]!);
       return;
     }
-    const levelCount = msg.bids.length + msg.asks.length;
-    const update = this.newUpdate(msg.exchTsMs, localTsMs, lastUpdateId, true, levelCount);
-    this.book.clear();
-    let at = 0;
-    at = this.loadLevels(msg.bids, BID, update, at);
-    this.loadLevels(msg.asks, ASK, update, at);
-    if (at < 0) {
+    const update = this.newUpdate(msg.exchTsMs, localTsMs, lastUpdateId, true, msg.levels.prices.length);
+    if (!this.parseLevels(msg.levels, update)) {
       this.counts.invalid++;
       this.requestSnapshot(null);
       return;
     }
+    this.book.clear();
+    this.applyLevels(update);
     this.buffer = [];
     this.state = "live";
     this.lastUpdateId = lastUpdateId;
@@ -100,8 +97,7 @@ export class SymbolBook {
 
   /** Converts a trade for analytics; trades pass through in any sync state. */
   trade(msg: TradeMsg, localTsMs: number): MarketEvent {
-    const price = Number.parseFloat(msg.price);
-    const priceTicks = Math.round(price * this.ticksPerUnit);
+    const priceTicks = Math.round(msg.price * this.ticksPerUnit);
     return {
       kind: "trade",
       symbol: this.spec.symbol,
@@ -110,21 +106,20 @@ export class SymbolBook {
       tradeId: msg.tradeId,
       priceTicks,
       price: priceTicks / this.ticksPerUnit,
-      qty: Number.parseFloat(msg.qty),
+      qty: msg.qty,
       side: msg.buyerIsMaker ? "sell" : "buy",
     };
   }
 
   private applyDiff(msg: DepthDiffMsg, localTsMs: number, out: MarketEvent[]): void {
-    const update = this.newUpdate(msg.exchTsMs, localTsMs, msg.finalUpdateId, false, msg.bids.length + msg.asks.length);
+    const update = this.newUpdate(msg.exchTsMs, localTsMs, msg.finalUpdateId, false, msg.levels.prices.length);
     // Validate the whole frame before touching the book: a bad frame must not leave it half-applied.
-    if (!this.parseLevels(msg.bids, BID, update, 0) || !this.parseLevels(msg.asks, ASK, update, msg.bids.length)) {
+    if (!this.parseLevels(msg.levels, update)) {
       this.counts.invalid++;
       this.startResync(msg, "invalid_levels");
       return;
     }
-    const { levelSide, levelPriceTicks, levelQty } = update;
-    for (let i = 0; i < levelSide.length; i++) this.book.apply(levelSide[i]!, levelPriceTicks[i]!, levelQty[i]!);
+    this.applyLevels(update);
     this.lastUpdateId = msg.finalUpdateId;
     this.snapshotId = -1;
     if (this.book.isCrossed) {
@@ -181,27 +176,24 @@ export class SymbolBook {
     };
   }
 
-  /** Parses and applies snapshot levels; returns the next index, or -1 on an invalid level. */
-  private loadLevels(levels: readonly PriceLevelText[], side: number, update: MutableBookUpdate, at: number): number {
-    if (at < 0 || !this.parseLevels(levels, side, update, at)) return -1;
-    for (let i = at; i < at + levels.length; i++) {
-      if (update.levelQty[i]! > 0) this.book.apply(side, update.levelPriceTicks[i]!, update.levelQty[i]!);
-    }
-    return at + levels.length;
-  }
-
-  private parseLevels(levels: readonly PriceLevelText[], side: number, update: MutableBookUpdate, at: number): boolean {
+  /** Converts levels to ticks into `update`; false when any level is not a positive price with a non-negative quantity. */
+  private parseLevels(levels: Levels, update: MutableBookUpdate): boolean {
+    const { prices, quantities, bidCount } = levels;
     const ticksPerUnit = this.ticksPerUnit;
-    for (let i = 0; i < levels.length; i++) {
-      const level = levels[i]!;
-      const price = Number.parseFloat(level[0]);
-      const qty = Number.parseFloat(level[1]);
-      if (!(price > 0) || !(qty >= 0) || !Number.isFinite(price) || !Number.isFinite(qty)) return false;
-      update.levelSide[at + i] = side;
-      update.levelPriceTicks[at + i] = Math.round(price * ticksPerUnit);
-      update.levelQty[at + i] = qty;
+    for (let i = 0; i < prices.length; i++) {
+      const price = prices[i]!;
+      const qty = quantities[i]!;
+      if (!(price > 0 && price < Number.POSITIVE_INFINITY && qty >= 0 && qty < Number.POSITIVE_INFINITY)) return false;
+      update.levelSide[i] = i < bidCount ? BID : ASK;
+      update.levelPriceTicks[i] = Math.round(price * ticksPerUnit);
+      update.levelQty[i] = qty;
     }
     return true;
+  }
+
+  private applyLevels(update: MutableBookUpdate): void {
+    const { levelSide, levelPriceTicks, levelQty } = update;
+    for (let i = 0; i < levelSide.length; i++) this.book.apply(levelSide[i]!, levelPriceTicks[i]!, levelQty[i]!);
   }
 
   private fillTop(update: MutableBookUpdate): void {
