@@ -34,6 +34,9 @@ export function createMetrics(system: GenesisSystem): Registry {
   counterFrom("genesis_trades_total", "Trades decoded.", [], () => [[{}, system.counters().book.trades]]);
   counterFrom("genesis_malformed_frames_total", "Frames that could not be decoded; counted and skipped.", [], () => [[{}, system.counters().book.malformed]]);
   counterFrom("genesis_book_gaps_total", "Breaks in a symbol's update-id chain that forced a resync.", [], () => [[{}, system.counters().book.gaps]]);
+  counterFrom("genesis_book_stale_seconds_total", "Time books spent stale (resyncing after a gap), summed over recovered gaps.", [], () => [[{}, system.counters().book.staleMs / 1000]]);
+  counterFrom("genesis_ignored_frames_total", "Well-formed frames of streams the book does not use (aggTrade, bookTicker, markPrice...).", [], () => [[{}, system.counters().book.ignored]]);
+  counterFrom("genesis_unknown_symbol_frames_total", "Frames for symbols this process does not serve.", [], () => [[{}, system.counters().book.unknownSymbol]]);
   counterFrom("genesis_feature_rows_total", "Feature rows computed.", [], () => [[{}, system.counters().analytics.featureRows]]);
   counterFrom("genesis_ffi_seconds_total", "Time spent inside native feature calls (bun:ffi), including the call.", [], () => [[{}, system.counters().ffiNs / 1e9]]);
   counterFrom("genesis_sse_dropped_clients_total", "SSE clients dropped because their bounded queue overflowed.", [], () => [[{}, system.fanout.droppedSubscribers]]);

@@ -95,10 +95,39 @@ export interface Trade {
 
 export type MarketEvent = BookUpdate | Trade;
 
+export type GapReason = "pu_mismatch" | "snapshot_too_old" | "invalid_levels" | "crossed_book";
+
+/**
+ * A break in a symbol's update-id chain. `started` when detected (the book
+ * turns stale: it keeps the last good state and buffers diffs); `recovered`
+ * when a snapshot aligned and the buffered diffs were applied, with how long
+ * the book was stale.
+ */
+export interface GapFact {
+  readonly kind: "gap";
+  readonly symbol: string;
+  readonly phase: "started" | "recovered";
+  readonly reason: GapReason;
+  /** The `u` the breaking diff should have chained on (its expected `pu`). */
+  readonly expectedPu: number;
+  readonly gotPu: number;
+  /** `u` of the diff that broke the chain. */
+  readonly u: number;
+  /** Exchange time of the diff that broke the chain. */
+  readonly exchTsMs: number;
+  /** Local time of this phase (detection, or recovery). */
+  readonly localTsMs: number;
+  /** lastUpdateId of the snapshot that ended the gap (recovered only). */
+  readonly recoveredU: number | null;
+  /** Local milliseconds the book was stale (recovered only). */
+  readonly staleMs: number | null;
+}
+
 /** Book output per feed batch, in arrival order. */
 export interface BookUpdatedEvent {
   readonly type: "book.updated";
   readonly events: readonly MarketEvent[];
+  readonly gaps: readonly GapFact[];
 }
 
 // ------------------------------------------------------------ analytics -> hub
@@ -113,8 +142,8 @@ export interface FeatureRow {
   readonly values: Float64Array;
 }
 
-/** What the hub fans out, in order: book updates, trades, feature rows. */
-export type HubItem = BookUpdate | Trade | FeatureRow;
+/** What the hub fans out, in order: book updates, trades, feature rows, gaps. */
+export type HubItem = BookUpdate | Trade | FeatureRow | GapFact;
 
 export interface AnalyticsComputedEvent {
   readonly type: "analytics.computed";

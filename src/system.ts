@@ -108,7 +108,7 @@ export class GenesisSystem {
     const analytics = this.analyticsContext();
     return {
       feedFrames: book?.counters.frames ?? 0,
-      book: book?.counters ?? { frames: 0, malformed: 0, ignored: 0, trades: 0, bookUpdates: 0, gaps: 0, unknownSymbol: 0 },
+      book: book?.counters ?? { frames: 0, malformed: 0, ignored: 0, trades: 0, bookUpdates: 0, gaps: 0, staleMs: 0, unknownSymbol: 0 },
       analytics: analytics?.counters ?? { batches: 0, bookUpdates: 0, trades: 0, featureRows: 0 },
       hubPublished: this.fanout.published,
       ffiNs: analytics ? ffiNanoseconds(analytics) : 0,

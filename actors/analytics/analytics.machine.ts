@@ -32,6 +32,8 @@ export const analyticsMachine = setup({
   actions: {
     compute: enqueueActions(({ context, event, enqueue, system }) => {
       const items = computeFeatures(context, event.events);
+      // Gaps ride along after the batch's market items: consumers see the stale book first, then why.
+      for (const gap of event.gaps) items.push(gap);
       enqueue.sendTo(actorRef(system, ActorId.hub), { type: "analytics.computed", items });
     }),
   },

@@ -8,10 +8,11 @@
  */
 import { enqueueActions, setup } from "xstate";
 import { actorRef } from "../../src/actor-system.ts";
-import { ActorId, type FeedFramesEvent, type MarketEvent, type SymbolSpec } from "../../src/switchboard.ts";
+import { ActorId, type FeedFramesEvent, type GapFact, type MarketEvent, type SymbolSpec } from "../../src/switchboard.ts";
+import { RateLimitedLog } from "../../src/rate-limited-log.ts";
 import { guessSpec, specFor } from "../../src/symbols.ts";
 import { decodeFrame } from "./binance-decode.ts";
-import { type GapReport, SymbolBook } from "./symbol-book.ts";
+import { SymbolBook } from "./symbol-book.ts";
 
 export interface BookCounters {
   frames: number;
@@ -20,6 +21,8 @@ export interface BookCounters {
   trades: number;
   bookUpdates: number;
   gaps: number;
+  /** Local milliseconds books spent stale, summed over recovered gaps. */
+  staleMs: number;
   unknownSymbol: number;
 }
 
@@ -28,9 +31,10 @@ export interface BookContext {
   readonly symbols: ReadonlySet<string>;
   readonly counters: BookCounters;
   lastMalformed: string | null;
+  readonly log: RateLimitedLog;
 }
 
-export type BookGapFact = { type: "book.gap"; gap: GapReport };
+export type BookGapFact = { type: "book.gap"; gap: GapFact };
 
 export const bookMachine = setup({
   types: {
@@ -46,7 +50,7 @@ export const bookMachine = setup({
   actions: {
     processFrames: enqueueActions(({ context, event, enqueue, system }) => {
       const out: MarketEvent[] = [];
-      const gaps: GapReport[] = [];
+      const gaps: GapFact[] = [];
       const snapshotsWanted = new Set<string>();
       const counters = context.counters;
       let tradesInBatch = 0;
@@ -56,6 +60,7 @@ export const bookMachine = setup({
         if (msg.kind === "malformed") {
           counters.malformed++;
           context.lastMalformed = msg.reason;
+          context.log.log("malformed", `genesis: skipped a malformed frame: ${msg.reason}`);
           continue;
         }
         if (msg.kind === "ignored") {
@@ -72,10 +77,11 @@ export const bookMachine = setup({
           const spec: SymbolSpec =
             specFor(symbol) ??
             (msg.kind === "trade" ? guessSpec(symbol, [msg.price], [msg.qty]) : guessSpec(symbol, msg.levels.prices, msg.levels.quantities));
-          book = new SymbolBook(spec, (gap) => {
-            if (gap) gaps.push(gap);
-            snapshotsWanted.add(symbol);
-          });
+          book = new SymbolBook(
+            spec,
+            () => snapshotsWanted.add(symbol),
+            (gap) => gaps.push(gap),
+          );
           context.books.set(symbol, book);
         }
         if (msg.kind === "depth") book.onDiff(msg, frame.localTsMs, out);
@@ -87,8 +93,12 @@ export const bookMachine = setup({
       }
       counters.trades += tradesInBatch;
       counters.bookUpdates += out.length - tradesInBatch;
-      counters.gaps += gaps.length;
-      if (out.length > 0) enqueue.sendTo(actorRef(system, ActorId.analytics), { type: "book.updated", events: out });
+      for (const gap of gaps) {
+        context.log.log(`gap.${gap.symbol}.${gap.phase}`, `genesis: ${gap.symbol} book gap ${gap.phase} (${gap.reason}, expected pu=${gap.expectedPu}, got pu=${gap.gotPu}, u=${gap.u}${gap.staleMs === null ? "" : `, stale ${gap.staleMs.toFixed(0)} ms`})`);
+        if (gap.phase === "started") counters.gaps++;
+        else counters.staleMs += gap.staleMs ?? 0;
+      }
+      if (out.length > 0 || gaps.length > 0) enqueue.sendTo(actorRef(system, ActorId.analytics), { type: "book.updated", events: out, gaps });
       for (const gap of gaps) enqueue.emit({ type: "book.gap", gap });
       for (const symbol of snapshotsWanted) enqueue.sendTo(actorRef(system, ActorId.feed), { type: "feed.fetchSnapshot", symbol });
     }),
@@ -98,8 +108,9 @@ export const bookMachine = setup({
   context: ({ input }) => ({
     books: new Map(),
     symbols: new Set(input.symbols),
-    counters: { frames: 0, malformed: 0, ignored: 0, trades: 0, bookUpdates: 0, gaps: 0, unknownSymbol: 0 },
+    counters: { frames: 0, malformed: 0, ignored: 0, trades: 0, bookUpdates: 0, gaps: 0, staleMs: 0, unknownSymbol: 0 },
     lastMalformed: null,
+    log: new RateLimitedLog(),
   }),
   initial: "awaiting_snapshot",
   on: { "feed.frames": { actions: "processFrames" } },

@@ -6,12 +6,13 @@ import type { MarketEvent } from "../../src/switchboard.ts";
 import { sharedDataFile } from "../../src/shared-data.ts";
 import { specFor } from "../../src/symbols.ts";
 import { decodeFrame } from "./binance-decode.ts";
-import { type GapReport, SymbolBook } from "./symbol-book.ts";
+import { SymbolBook } from "./symbol-book.ts";
+import type { GapFact } from "../../src/switchboard.ts";
 
 
 async function replay(symbol: string, files: string[]) {
-  const gaps: (GapReport | null)[] = [];
-  const book = new SymbolBook(specFor(symbol)!, (gap) => gaps.push(gap));
+  const gaps: GapFact[] = [];
+  const book = new SymbolBook(specFor(symbol)!, () => {}, (gap) => gaps.push(gap));
   const out: MarketEvent[] = [];
   let crossed = 0;
   for (const file of files) {

@@ -1,7 +1,8 @@
 import { describe, expect, test } from "bun:test";
 import type { BookUpdate, MarketEvent } from "../../src/switchboard.ts";
 import type { DepthDiffMsg, Levels, SnapshotMsg } from "./binance-decode.ts";
-import { type GapReport, SymbolBook } from "./symbol-book.ts";
+import { SymbolBook } from "./symbol-book.ts";
+import type { GapFact } from "../../src/switchboard.ts";
 
 const spec = { symbol: "BTCUSDT", tickSize: 0.1, lotSize: 0.001 };
 
@@ -26,11 +27,16 @@ function snapshot(lastUpdateId: number): SnapshotMsg {
 }
 
 function harness() {
-  const requests: (GapReport | null)[] = [];
-  const book = new SymbolBook(spec, (gap) => requests.push(gap));
+  const gaps: GapFact[] = [];
+  let snapshotRequests = 0;
+  const book = new SymbolBook(
+    spec,
+    () => snapshotRequests++,
+    (gap) => gaps.push(gap),
+  );
   const out: MarketEvent[] = [];
   const updates = () => out.filter((e): e is BookUpdate => e.kind === "book");
-  return { book, out, requests, updates };
+  return { book, out, gaps, updates, snapshotRequests: () => snapshotRequests };
 }
 
 describe("SymbolBook sync", () => {
@@ -58,7 +64,8 @@ describe("SymbolBook sync", () => {
     h.book.onSnapshot(snapshot(10), 0, h.out);
     h.book.onDiff(diff(20, 25, 10, [["99.5", "1"]]), 0, h.out);
     expect(h.book.lastUpdateId).toBe(25);
-    expect(h.requests).toHaveLength(0);
+    expect(h.gaps).toHaveLength(0);
+    expect(h.snapshotRequests()).toBe(0);
   });
 
   test("a snapshot older than every buffered diff is refused and another one requested", () => {
@@ -66,9 +73,11 @@ describe("SymbolBook sync", () => {
     h.book.onDiff(diff(20, 25, 19), 0, h.out);
     h.book.onSnapshot(snapshot(10), 0, h.out);
     expect(h.out).toHaveLength(0);
-    expect(h.requests[0]).toMatchObject({ reason: "snapshot_too_old" });
-    h.book.onSnapshot(snapshot(22), 0, h.out);
+    expect(h.gaps[0]).toMatchObject({ phase: "started", reason: "snapshot_too_old" });
+    expect(h.snapshotRequests()).toBe(1);
+    h.book.onSnapshot(snapshot(22), 7, h.out);
     expect(h.book.state).toBe("live");
+    expect(h.gaps[1]).toMatchObject({ phase: "recovered", recoveredU: 22, staleMs: 7 });
     expect(h.book.lastUpdateId).toBe(25);
   });
 
@@ -76,14 +85,18 @@ describe("SymbolBook sync", () => {
     const h = harness();
     h.book.onSnapshot(snapshot(10), 0, h.out);
     h.book.onDiff(diff(11, 12, 10, [["99.0", "1"]]), 0, h.out);
-    h.book.onDiff(diff(14, 15, 13, [["98.0", "1"]]), 0, h.out); // 13 never arrived
+    h.book.onDiff(diff(14, 15, 13, [["98.0", "1"]]), 1000, h.out); // 13 never arrived
     expect(h.book.state).toBe("resyncing");
     expect(h.book.stale).toBe(true);
-    expect(h.requests).toEqual([{ symbol: "BTCUSDT", reason: "pu_mismatch", expectedPu: 12, gotPu: 13, u: 15, exchTsMs: 15 }]);
+    expect(h.gaps).toEqual([
+      { kind: "gap", symbol: "BTCUSDT", phase: "started", reason: "pu_mismatch", expectedPu: 12, gotPu: 13, u: 15, exchTsMs: 15, localTsMs: 1000, recoveredU: null, staleMs: null },
+    ]);
     expect(h.book.book.bids.qtyAt(990)).toBe(1); // last good book still there
-    h.book.onDiff(diff(16, 18, 15, [["97.0", "1"]]), 0, h.out);
-    h.book.onSnapshot(snapshot(15), 0, h.out);
+    h.book.onDiff(diff(16, 18, 15, [["97.0", "1"]]), 1100, h.out);
+    h.book.onSnapshot(snapshot(15), 1250, h.out);
     expect(h.book.state).toBe("live");
+    expect(h.gaps[1]).toMatchObject({ phase: "recovered", u: 15, recoveredU: 15, staleMs: 250 });
+    expect(h.out.filter((e) => e.kind === "book" && e.stale)).toHaveLength(0); // nothing applied while stale
     expect(h.book.lastUpdateId).toBe(18);
     expect(h.book.book.bids.qtyAt(970)).toBe(1);
     expect(h.book.book.bids.qtyAt(990)).toBe(0); // replaced by the snapshot
@@ -114,7 +127,7 @@ describe("SymbolBook sync", () => {
     const h = harness();
     h.book.onSnapshot(snapshot(10), 0, h.out);
     h.book.onDiff(diff(11, 12, 10, [["100.5", "1"]]), 0, h.out);
-    expect(h.requests[0]).toMatchObject({ reason: "crossed_book" });
+    expect(h.gaps[0]).toMatchObject({ reason: "crossed_book" });
     expect(h.updates()).toHaveLength(1);
   });
 });

@@ -9,22 +9,12 @@
  *
  * Pure: the caller supplies frames and collects the emitted events.
  */
-import { ASK, BID, type BookUpdate, type MarketEvent, type SymbolSpec, TOP_LEVELS } from "../../src/switchboard.ts";
+import { ASK, BID, type BookUpdate, type GapFact, type GapReason, type MarketEvent, type SymbolSpec, TOP_LEVELS } from "../../src/switchboard.ts";
 import type { DepthDiffMsg, Levels, SnapshotMsg, TradeMsg } from "./binance-decode.ts";
 import { OrderBook } from "./order-book.ts";
 import { ticksPerUnit } from "../../src/symbols.ts";
 
 export type SyncState = "awaiting_snapshot" | "live" | "resyncing";
-
-export interface GapReport {
-  readonly symbol: string;
-  readonly reason: "pu_mismatch" | "snapshot_too_old" | "invalid_levels" | "crossed_book" | "buffer_overflow";
-  /** The `u` the next diff should have chained on (its `pu`). */
-  readonly expectedPu: number;
-  readonly gotPu: number;
-  readonly u: number;
-  readonly exchTsMs: number;
-}
 
 /** Diffs kept while waiting for a snapshot; beyond it the oldest are dropped and a fresh snapshot is needed anyway. */
 const MAX_BUFFERED_DIFFS = 20_000;
@@ -37,12 +27,16 @@ export class SymbolBook {
   private snapshotId = -1;
   private buffer: DepthDiffMsg[] = [];
   private readonly ticksPerUnit: number;
+  /** The gap being resynced, if any. */
+  private openGap: GapFact | null = null;
   counts = { applied: 0, stale: 0, duplicates: 0, gaps: 0, invalid: 0 };
 
   constructor(
     readonly spec: SymbolSpec,
     /** Called when a (new) REST snapshot is needed. */
-    private readonly requestSnapshot: (gap: GapReport | null) => void,
+    private readonly requestSnapshot: () => void,
+    /** Gap facts: one when a gap starts, one when it is recovered. */
+    private readonly onGap: (fact: GapFact) => void = () => {},
   ) {
     this.ticksPerUnit = ticksPerUnit(spec.tickSize);
   }
@@ -61,7 +55,7 @@ export class SymbolBook {
       return;
     }
     if (this.snapshotId >= 0 ? !straddles(msg, this.snapshotId) : msg.prevFinalUpdateId !== this.lastUpdateId) {
-      this.startResync(msg, this.snapshotId >= 0 ? "snapshot_too_old" : "pu_mismatch");
+      this.startResync(msg, this.snapshotId >= 0 ? "snapshot_too_old" : "pu_mismatch", localTsMs);
       this.bufferDiff(msg);
       return;
     }
@@ -74,13 +68,13 @@ export class SymbolBook {
     if (pending.length > 0 && !straddles(pending[0]!, lastUpdateId)) {
       // The snapshot predates the oldest buffered diff: ids in between are unknown. Ask again.
       this.buffer = pending;
-      this.reportGap("snapshot_too_old", lastUpdateId, pending[0]!);
+      this.reportGap("snapshot_too_old", lastUpdateId, pending[0]!, localTsMs);
       return;
     }
     const update = this.newUpdate(msg.exchTsMs, localTsMs, lastUpdateId, true, msg.levels.prices.length);
     if (!this.parseLevels(msg.levels, update)) {
       this.counts.invalid++;
-      this.requestSnapshot(null);
+      this.requestSnapshot();
       return;
     }
     this.book.clear();
@@ -93,6 +87,16 @@ export class SymbolBook {
     update.spec = this.spec;
     out.push(update);
     for (const diff of pending) this.onDiff(diff, localTsMs, out);
+    if (this.openGap && this.state === "live") {
+      this.onGap({
+        ...this.openGap,
+        phase: "recovered",
+        localTsMs,
+        recoveredU: lastUpdateId,
+        staleMs: Math.max(0, localTsMs - this.openGap.localTsMs),
+      });
+      this.openGap = null;
+    }
   }
 
   /** Converts a trade for analytics; trades pass through in any sync state. */
@@ -116,14 +120,14 @@ export class SymbolBook {
     // Validate the whole frame before touching the book: a bad frame must not leave it half-applied.
     if (!this.parseLevels(msg.levels, update)) {
       this.counts.invalid++;
-      this.startResync(msg, "invalid_levels");
+      this.startResync(msg, "invalid_levels", localTsMs);
       return;
     }
     this.applyLevels(update);
     this.lastUpdateId = msg.finalUpdateId;
     this.snapshotId = -1;
     if (this.book.isCrossed) {
-      this.startResync(msg, "crossed_book");
+      this.startResync(msg, "crossed_book", localTsMs);
       return;
     }
     this.counts.applied++;
@@ -131,21 +135,31 @@ export class SymbolBook {
     out.push(update);
   }
 
-  private startResync(msg: DepthDiffMsg, reason: GapReport["reason"]): void {
+  private startResync(msg: DepthDiffMsg, reason: GapReason, localTsMs: number): void {
     this.state = "resyncing";
-    this.reportGap(reason, this.lastUpdateId, msg);
+    this.reportGap(reason, this.lastUpdateId, msg, localTsMs);
   }
 
-  private reportGap(reason: GapReport["reason"], expectedPu: number, msg: DepthDiffMsg): void {
+  private reportGap(reason: GapReason, expectedPu: number, msg: DepthDiffMsg, localTsMs: number): void {
     this.counts.gaps++;
-    this.requestSnapshot({
-      symbol: this.spec.symbol,
-      reason,
-      expectedPu,
-      gotPu: msg.prevFinalUpdateId,
-      u: msg.finalUpdateId,
-      exchTsMs: msg.exchTsMs,
-    });
+    // A gap that opens while another is being resynced extends it: one stale period, one recovery.
+    if (!this.openGap) {
+      this.openGap = {
+        kind: "gap",
+        symbol: this.spec.symbol,
+        phase: "started",
+        reason,
+        expectedPu,
+        gotPu: msg.prevFinalUpdateId,
+        u: msg.finalUpdateId,
+        exchTsMs: msg.exchTsMs,
+        localTsMs,
+        recoveredU: null,
+        staleMs: null,
+      };
+      this.onGap(this.openGap);
+    }
+    this.requestSnapshot();
   }
 
   private bufferDiff(msg: DepthDiffMsg): void {

@@ -7,9 +7,9 @@
  * its bounded queue is full, and the fan-out drops it and counts the drop.
  */
 import type { HubItem, StatusFact } from "../../src/switchboard.ts";
-import { bookJson, FeaturesJsonEncoder, tradePayload } from "./payloads.ts";
+import { bookJson, FeaturesJsonEncoder, gapPayload, tradePayload } from "./payloads.ts";
 
-export const HUB_EVENTS = ["book", "features", "trade", "status"] as const;
+export const HUB_EVENTS = ["book", "features", "trade", "gap", "status"] as const;
 export type HubEventName = (typeof HUB_EVENTS)[number];
 
 export interface HubMessage {
@@ -35,7 +35,7 @@ export class Fanout {
   published = 0;
   droppedSubscribers = 0;
   /** Messages per event name that reached at least one subscriber. */
-  readonly delivered: Record<HubEventName, number> = { book: 0, features: 0, trade: 0, status: 0 };
+  readonly delivered: Record<HubEventName, number> = { book: 0, features: 0, trade: 0, gap: 0, status: 0 };
   private lastStatus: HubMessage | undefined;
 
   private readonly featuresEncoder: FeaturesJsonEncoder;
@@ -103,6 +103,8 @@ export class Fanout {
         return JSON.stringify(tradePayload(item));
       case "features":
         return this.featuresEncoder.encode(item);
+      case "gap":
+        return JSON.stringify(gapPayload(item));
     }
   }
 }

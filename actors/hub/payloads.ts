@@ -2,7 +2,7 @@
  * The JSON objects of the public event contract (SSE and, later, export).
  * Field names are part of the API: see README "SSE contract".
  */
-import type { BookUpdate, FeatureRow, Trade } from "../../src/switchboard.ts";
+import type { BookUpdate, FeatureRow, GapFact, Trade } from "../../src/switchboard.ts";
 
 export interface BookPayload {
   symbol: string;
@@ -32,6 +32,22 @@ function levels(prices: Float64Array, qty: Float64Array): [number, number][] {
 
 export function tradePayload(trade: Trade) {
   return { symbol: trade.symbol, ts: trade.exchTsMs, price: trade.price, qty: trade.qty, side: trade.side };
+}
+
+/** `{symbol, ts, phase, reason, expectedPu, gotPu, u, recoveredU, staleMs}`; `ts` is the local time of the phase. */
+export function gapPayload(gap: GapFact) {
+  return {
+    symbol: gap.symbol,
+    ts: gap.localTsMs,
+    phase: gap.phase,
+    reason: gap.reason,
+    expectedPu: gap.expectedPu,
+    gotPu: gap.gotPu,
+    u: gap.u,
+    exchTs: gap.exchTsMs,
+    recoveredU: gap.recoveredU,
+    staleMs: gap.staleMs,
+  };
 }
 
 /** `{symbol, ts, <feature>: value, ...}`; NaN (undefined feature, e.g. an empty side) becomes null. */
