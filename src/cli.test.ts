@@ -1,9 +1,10 @@
 import { describe, expect, test } from "bun:test";
-import { CliExit, parseServeArgs } from "./cli.ts";
+import { sharedDataFile } from "./shared-data.ts";
+import { CliExit, parseArgs } from "./cli.ts";
 
 function exitOf(argv: string[]): CliExit {
   try {
-    parseServeArgs(argv);
+    parseArgs(argv);
   } catch (error) {
     if (error instanceof CliExit) return error;
     throw error;
@@ -11,14 +12,32 @@ function exitOf(argv: string[]): CliExit {
   throw new Error(`expected ${argv.join(" ")} to exit`);
 }
 
+const recording = sharedDataFile("binance-usdm/hftbacktest/btcusdt_20240718.gz");
+
 describe("cli", () => {
   test("defaults", () => {
-    expect(parseServeArgs([])).toEqual({ mode: "sim", symbols: ["BTCUSDT", "ETHUSDT"], host: "127.0.0.1", port: 8000, seed: 1, engine: "native", rate: 150 });
+    expect(parseArgs([])).toMatchObject({ command: "serve", mode: "sim", symbols: ["BTCUSDT", "ETHUSDT"], host: "127.0.0.1", port: 8000, seed: 1, engine: "native", rate: 150, depthSpeed: "100ms" });
   });
 
-  test("parses every flag", () => {
-    const options = parseServeArgs(["--symbols", "btcusdt,SOLUSDT", "--host", "0.0.0.0", "--port", "0", "--seed", "42", "--engine", "ts", "--rate", "20"]);
-    expect(options).toMatchObject({ symbols: ["BTCUSDT", "SOLUSDT"], host: "0.0.0.0", port: 0, seed: 42, engine: "ts", rate: 20 });
+  test("parses every serve flag", () => {
+    const options = parseArgs(["--symbols", "btcusdt,SOLUSDT", "--host", "0.0.0.0", "--port", "0", "--seed", "42", "--engine", "ts", "--rate", "20", "--record", "/tmp/rec", "--token", "s3cret"]);
+    expect(options).toMatchObject({ symbols: ["BTCUSDT", "SOLUSDT"], host: "0.0.0.0", port: 0, seed: 42, engine: "ts", rate: 20, record: "/tmp/rec", token: "s3cret" });
+  });
+
+  test("replay takes files and a speed; symbols default to those in the input", () => {
+    const options = parseArgs(["--mode", "replay", "--input", recording, "--speed", "max"]);
+    expect(options).toMatchObject({ mode: "replay", input: [recording], speed: "max" });
+    expect((options as { symbols?: string[] }).symbols).toBeUndefined();
+    expect(parseArgs(["--mode", "replay", "--input", recording, "--speed", "10"])).toMatchObject({ speed: 10 });
+  });
+
+  test("live takes the exchange bases and the depth speed", () => {
+    const options = parseArgs(["--mode", "live", "--binance-ws", "ws://127.0.0.1:9000/", "--binance-rest", "http://127.0.0.1:9001", "--depth-speed", "0ms"]);
+    expect(options).toMatchObject({ mode: "live", binanceWs: "ws://127.0.0.1:9000", binanceRest: "http://127.0.0.1:9001", depthSpeed: "0ms" });
+  });
+
+  test("export", () => {
+    expect(parseArgs(["export", "--input", recording, "--events", "book,gap"])).toEqual({ command: "export", input: [recording], events: ["book", "gap"], engine: "native" } as never);
   });
 
   test.each([
@@ -27,24 +46,27 @@ describe("cli", () => {
     [["--port", "70000"], "--port"],
     [["--mode", "paper"], "--mode"],
     [["--engine", "gpu"], "--engine"],
-    [["--symbols", "BTC-USDT"], "BTC-USDT"],
+    [["--symbols", "BTC/USDT"], "BTC/USDT"],
     [["--seed", "-1"], "--seed"],
     [["stray"], "stray"],
+    [["--mode", "replay"], "--input"],
+    [["--mode", "replay", "--input", "/nope.gz"], "/nope.gz"],
+    [["--input", recording], "--mode replay"],
+    [["--speed", "fast"], "--speed"],
+    [["--binance-ws", "https://x"], "--binance-ws"],
+    [["--depth-speed", "1ms"], "--depth-speed"],
+    [["export"], "--input"],
+    [["export", "--input", recording, "--events", "book,quotes"], "quotes"],
   ])("%p exits 2 naming %s", (argv, named) => {
     const exit = exitOf(argv);
     expect(exit.exitCode).toBe(2);
     expect(exit.message).toContain(named);
   });
 
-  test("replay and live say they are not available yet", () => {
-    const exit = exitOf(["--mode", "live"]);
-    expect(exit.exitCode).toBe(2);
-    expect(exit.message).toContain("not available yet");
-  });
-
   test("--help exits 0 with usage", () => {
     const exit = exitOf(["--help"]);
     expect(exit.exitCode).toBe(0);
     expect(exit.message).toContain("--symbols");
+    expect(exitOf(["export", "--help"]).message).toContain("--events");
   });
 });

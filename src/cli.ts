@@ -1,19 +1,46 @@
 /**
  * Command-line parsing (commander). Every flag is validated here; a typo or a
  * bad value names the flag and exits with status 2.
+ *
+ *   genesis [serve flags]          the service (sim, replay or live)
+ *   genesis export --input FILES   recordings to NDJSON events on stdout
  */
+import { existsSync } from "node:fs";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
+import type { ReplaySpeed } from "../actors/feed/replay-driver.ts";
 import { DEFAULT_SYMBOLS } from "./symbols.ts";
 import type { Engine, Mode } from "./switchboard.ts";
 
+export type DepthSpeed = "0ms" | "100ms" | "250ms" | "500ms";
+
 export interface ServeOptions {
+  command: "serve";
   mode: Mode;
-  symbols: string[];
+  /** Undefined in replay mode without --symbols: the symbols found in the input. */
+  symbols: string[] | undefined;
   host: string;
   port: number;
   seed: number;
   engine: Engine;
   rate: number;
+  input: string[];
+  speed: ReplaySpeed;
+  record: string | undefined;
+  binanceWs: string;
+  binanceRest: string;
+  depthSpeed: DepthSpeed;
+  token: string | undefined;
+}
+
+export const EXPORT_EVENTS = ["book", "features", "trade", "gap"] as const;
+export type ExportEvent = (typeof EXPORT_EVENTS)[number];
+
+export interface ExportOptions {
+  command: "export";
+  input: string[];
+  events: ExportEvent[];
+  symbols: string[] | undefined;
+  engine: Engine;
 }
 
 export class CliExit extends Error {
@@ -37,7 +64,7 @@ function integerIn(flag: string, min: number, max: number) {
 function symbolList(value: string): string[] {
   const symbols = value.split(",").map((s) => s.trim().toUpperCase());
   for (const symbol of symbols) {
-    if (!/^[A-Z0-9]{2,30}$/.test(symbol)) throw new InvalidArgumentError(`--symbols: "${symbol}" is not a symbol like BTCUSDT`);
+    if (!/^[A-Z0-9][A-Z0-9_-]{1,39}$/.test(symbol)) throw new InvalidArgumentError(`--symbols: "${symbol}" is not a symbol like BTCUSDT`);
   }
   if (new Set(symbols).size !== symbols.length) throw new InvalidArgumentError(`--symbols lists a symbol twice: ${value}`);
   return symbols;
@@ -51,41 +78,103 @@ function positiveNumber(flag: string) {
   };
 }
 
-export function buildProgram(): Command {
-  return new Command("genesis")
+function replaySpeed(value: string): ReplaySpeed {
+  if (value === "max") return "max";
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0 || n > 1_000_000) throw new InvalidArgumentError(`--speed must be a positive factor (1, 10, 100...) or "max", got "${value}"`);
+  return n;
+}
+
+function fileList(value: string): string[] {
+  const files = value.split(",").map((f) => f.trim()).filter((f) => f.length > 0);
+  if (files.length === 0) throw new InvalidArgumentError("--input needs at least one file");
+  for (const file of files) if (!existsSync(file)) throw new InvalidArgumentError(`--input: no such file "${file}"`);
+  return files;
+}
+
+function url(flag: string, protocols: string[]) {
+  return (value: string): string => {
+    let parsed: URL;
+    try {
+      parsed = new URL(value);
+    } catch {
+      throw new InvalidArgumentError(`${flag} must be a URL, got "${value}"`);
+    }
+    if (!protocols.includes(parsed.protocol)) throw new InvalidArgumentError(`${flag} must use ${protocols.join(" or ")}, got "${value}"`);
+    return value.replace(/\/+$/, "");
+  };
+}
+
+function eventList(value: string): ExportEvent[] {
+  const events = value.split(",").map((e) => e.trim());
+  for (const event of events) {
+    if (!(EXPORT_EVENTS as readonly string[]).includes(event)) throw new InvalidArgumentError(`--events: unknown event "${event}"; known: ${EXPORT_EVENTS.join(",")}`);
+  }
+  return events as ExportEvent[];
+}
+
+const engineOption = () => new Option("--engine <engine>", "feature engine").choices(["native", "ts"]).default("native");
+const symbolsOption = (help: string) => new Option("--symbols <list>", help).argParser(symbolList);
+
+export function buildProgram(onParsed: (options: ServeOptions | ExportOptions) => void): Command {
+  const program = new Command("genesis")
     .description("Market-microstructure surveillance and analytics for Binance USDT-M perpetual futures.")
     .addOption(new Option("--mode <mode>", "market source").choices(["sim", "replay", "live"]).default("sim"))
-    .addOption(new Option("--symbols <list>", "comma-separated symbols").argParser(symbolList).default([...DEFAULT_SYMBOLS], DEFAULT_SYMBOLS.join(",")))
-    .addOption(new Option("--host <host>", "address to bind (use 0.0.0.0 to expose)").default("127.0.0.1"))
+    .addOption(symbolsOption(`comma-separated symbols (default ${DEFAULT_SYMBOLS.join(",")}; replay: those in the input)`))
+    .addOption(new Option("--host <host>", "address to bind (use 0.0.0.0 to expose; then controls need --token)").default("127.0.0.1"))
     .addOption(new Option("--port <port>", "port to bind, 0 for a free one").argParser(integerIn("--port", 0, 65535)).default(8000))
-    .addOption(new Option("--seed <n>", "simulator seed").argParser(integerIn("--seed", 0, 2 ** 32 - 1)).default(1))
-    .addOption(new Option("--engine <engine>", "feature engine").choices(["native", "ts"]).default("native"))
-    .addOption(new Option("--rate <eventsPerSecond>", "simulated book events per second per symbol").argParser(positiveNumber("--rate")).default(150))
+    .addOption(engineOption())
+    .addOption(new Option("--seed <n>", "sim: simulator seed").argParser(integerIn("--seed", 0, 2 ** 32 - 1)).default(1))
+    .addOption(new Option("--rate <eventsPerSecond>", "sim: book events per second per symbol").argParser(positiveNumber("--rate")).default(150))
+    .addOption(new Option("--input <files>", "replay: recordings, comma-separated (hftbacktest, cryptofeed or Tardis CSV; gzip or plain)").argParser(fileList))
+    .addOption(new Option("--speed <factor>", "replay: 1, 10, 100... or max").argParser(replaySpeed).default(1))
+    .addOption(new Option("--record <dir>", "record every raw frame to DIR (gzip, hourly files, hftbacktest format)"))
+    .addOption(new Option("--binance-ws <url>", "live: websocket base").argParser(url("--binance-ws", ["wss:", "ws:"])).default("wss://fstream.binance.com"))
+    .addOption(new Option("--binance-rest <url>", "live: REST base").argParser(url("--binance-rest", ["https:", "http:"])).default("https://fapi.binance.com"))
+    .addOption(new Option("--depth-speed <speed>", "live: depth diff stream speed").choices(["0ms", "100ms", "250ms", "500ms"]).default("100ms"))
+    .addOption(new Option("--token <token>", "bearer token required by state-changing controls (env GENESIS_TOKEN)").env("GENESIS_TOKEN"))
     .allowExcessArguments(false)
-    .exitOverride()
-    .configureOutput({ writeErr: () => {} });
+    // Options after a subcommand belong to it (export has its own --input and --symbols).
+    .enablePositionalOptions()
+    .action((options: Omit<ServeOptions, "command">) => onParsed({ command: "serve", ...options, input: options.input ?? [] }));
+
+  program
+    .command("export")
+    .description("process recordings at full speed and write NDJSON events to stdout")
+    .requiredOption("--input <files>", "recordings, comma-separated", fileList)
+    .addOption(new Option("--events <list>", "events to write").argParser(eventList).default([...EXPORT_EVENTS], EXPORT_EVENTS.join(",")))
+    .addOption(symbolsOption("only these symbols (default: all in the input)"))
+    .addOption(engineOption())
+    .allowExcessArguments(false)
+    .action((options: Omit<ExportOptions, "command">) => onParsed({ command: "export", ...options }));
+  return program;
 }
 
 /** Parses argv (without node/bun and script). Throws CliExit with status 0 for --help, 2 for any error. */
-export function parseServeArgs(argv: readonly string[]): ServeOptions {
-  const program = buildProgram();
+export function parseArgs(argv: readonly string[]): ServeOptions | ExportOptions {
+  let parsed: ServeOptions | ExportOptions | undefined;
+  const program = buildProgram((options) => (parsed = options));
   let helpText = "";
-  program.configureOutput({ writeOut: (text) => (helpText += text), writeErr: () => {} });
+  const output = { writeOut: (text: string) => (helpText += text), writeErr: () => {} };
+  program.configureOutput(output).exitOverride();
+  for (const command of program.commands) command.configureOutput(output).exitOverride();
   try {
     program.parse(argv as string[], { from: "user" });
   } catch (error) {
-    if (error instanceof CommanderError) {
-      if (error.code === "commander.helpDisplayed" || error.code === "commander.help") throw new CliExit(0, helpText);
-      if (error.code === "commander.excessArguments") {
-        throw new CliExit(2, `genesis: unexpected argument(s): ${program.args.join(" ")}\nRun 'genesis --help' for usage.`);
-      }
-      throw new CliExit(2, `${error.message.replace(/^error: /, "genesis: ")}\nRun 'genesis --help' for usage.`);
+    if (!(error instanceof CommanderError)) throw error;
+    if (error.code === "commander.helpDisplayed" || error.code === "commander.help") throw new CliExit(0, helpText);
+    if (error.code === "commander.excessArguments") {
+      throw new CliExit(2, `genesis: unexpected argument(s) in: ${argv.join(" ")}\nRun 'genesis --help' for usage.`);
     }
-    throw error;
+    throw new CliExit(2, `${error.message.replace(/^error: /, "genesis: ")}\nRun 'genesis --help' for usage.`);
   }
-  const options = program.opts<ServeOptions>();
-  if (options.mode !== "sim") {
-    throw new CliExit(2, `genesis: --mode ${options.mode} is not available yet; use --mode sim`);
-  }
-  return options;
+  if (!parsed) throw new CliExit(2, "genesis: nothing to do; run 'genesis --help' for usage.");
+  if (parsed.command === "serve") checkServe(parsed);
+  return parsed;
+}
+
+function checkServe(options: ServeOptions): void {
+  if (options.mode === "replay" && options.input.length === 0) throw new CliExit(2, "genesis: --mode replay needs --input FILE[,FILE...]");
+  if (options.mode !== "replay" && options.input.length > 0) throw new CliExit(2, `genesis: --input is for --mode replay (got --mode ${options.mode})`);
+  if (options.mode !== "replay") options.symbols ??= [...DEFAULT_SYMBOLS];
 }

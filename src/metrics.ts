@@ -2,10 +2,17 @@
  * Prometheus metrics (prom-client), all prefixed `genesis_`. Values are read
  * from the actors' own counters at scrape time, so the hot path pays nothing.
  */
-import { Counter, Gauge, Registry, collectDefaultMetrics } from "prom-client";
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
 import type { GenesisSystem } from "./system.ts";
 
-export function createMetrics(system: GenesisSystem): Registry {
+export interface Metrics {
+  readonly registry: Registry;
+  /** Prometheus text exposition. */
+  metrics(): Promise<string>;
+  observeSseLatencyMs(latencyMs: number): void;
+}
+
+export function createMetrics(system: GenesisSystem): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: "genesis_" });
 
@@ -48,5 +55,15 @@ export function createMetrics(system: GenesisSystem): Registry {
       this.set(system.fanout.subscriberCount);
     },
   });
-  return registry;
+  const sseLatency = new Histogram({
+    name: "genesis_frame_to_sse_seconds",
+    help: "From a frame's local receipt to its event being written to an SSE stream.",
+    buckets: [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.05, 0.25],
+    registers: [registry],
+  });
+  return {
+    registry,
+    metrics: () => registry.metrics(),
+    observeSseLatencyMs: (latencyMs) => sseLatency.observe(latencyMs / 1000),
+  };
 }

@@ -153,13 +153,20 @@ export interface AnalyticsComputedEvent {
 // ------------------------------------------------------------------ commands
 
 /** What each long-lived actor accepts from the others. */
-export type FeedCommand = { readonly type: "feed.fetchSnapshot"; readonly symbol: string } | { readonly type: "feed.stop" };
+export type FeedCommand =
+  | { readonly type: "feed.fetchSnapshot"; readonly symbol: string }
+  | { readonly type: "feed.stop" }
+  | { readonly type: "feed.pause" }
+  | { readonly type: "feed.resume" }
+  | { readonly type: "feed.setSpeed"; readonly speed: number | "max" }
+  | { readonly type: "feed.seek"; readonly tsMs: number };
 export type HubCommand = AnalyticsComputedEvent | { readonly type: "hub.publishStatus"; readonly status: StatusFact };
 
 export interface ActorCommands {
   feed: FeedCommand;
-  book: FeedFramesEvent;
-  analytics: BookUpdatedEvent;
+  /** `book.reset`: forget every book (a replay rewound); analytics is told in turn. */
+  book: FeedFramesEvent | { readonly type: "book.reset" };
+  analytics: BookUpdatedEvent | { readonly type: "analytics.reset" };
   hub: HubCommand;
 }
 

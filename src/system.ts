@@ -6,18 +6,21 @@
 import { type Actor, createActor, setup } from "xstate";
 import { analyticsMachine, type AnalyticsContext, ffiNanoseconds } from "../actors/analytics/analytics.machine.ts";
 import { FEATURE_NAMES } from "../actors/analytics/engine.ts";
-import { bookMachine, type BookContext, type BookGapFact } from "../actors/book/book.machine.ts";
-import { feedMachine, type FeedInput } from "../actors/feed/feed.machine.ts";
+import { bookMachine, type BookContext, type BookCounters, type BookGapFact } from "../actors/book/book.machine.ts";
+import { feedMachine, type FeedInput, type PlaybackCommand } from "../actors/feed/feed.machine.ts";
+import type { ReplayPosition } from "../actors/feed/replay-driver.ts";
 import { Fanout } from "../actors/hub/fanout.ts";
 import { hubMachine } from "../actors/hub/hub.machine.ts";
 import { actorRef } from "./actor-system.ts";
-import { ActorId, type Engine, type Mode, type StatusFact } from "./switchboard.ts";
+import { ActorId, type Engine, type Mode, type StatusFact, type SymbolSpec } from "./switchboard.ts";
 
 export interface SystemConfig {
   readonly mode: Mode;
   readonly symbols: readonly string[];
   readonly engine: Engine;
   readonly feed: FeedInput;
+  /** Instrument specs from the exchange (exchangeInfo); others come from src/symbols.ts or the data. */
+  readonly specs?: Readonly<Record<string, SymbolSpec>>;
   readonly notionalUsd?: number;
   /** How often a status fact is published; 0 disables it (benchmarks). */
   readonly statusIntervalMs?: number;
@@ -37,14 +40,14 @@ const rootMachine = setup({
       src: "analytics",
       input: ({ context }) => ({ engine: context.config.engine, notionalUsd: context.config.notionalUsd }),
     },
-    { id: ActorId.book, systemId: ActorId.book, src: "book", input: ({ context }) => ({ symbols: context.config.symbols }) },
+    { id: ActorId.book, systemId: ActorId.book, src: "book", input: ({ context }) => ({ symbols: context.config.symbols, specs: context.config.specs ?? {} }) },
     { id: ActorId.feed, systemId: ActorId.feed, src: "feed", input: ({ context }) => context.config.feed },
   ],
 });
 
 export interface ActorCounters {
   feedFrames: number;
-  book: BookContext["counters"];
+  book: BookCounters;
   analytics: AnalyticsContext["counters"];
   hubPublished: number;
   ffiNs: number;
@@ -80,6 +83,18 @@ export class GenesisSystem {
     return new Promise((resolve) => this.finishedListeners.push(resolve));
   }
 
+  /** Replay playback: pause, resume, speed, seek. Ignored by other modes. */
+  playback(command: PlaybackCommand): void {
+    actorRef(this.root.system, ActorId.feed).send(command);
+  }
+
+  /** Where a replay stands, with the feed's state (running, paused, finished); null outside replay. */
+  replayPosition(): (ReplayPosition & { state: string }) | null {
+    const snapshot = this.root.system.get(ActorId.feed)?.getSnapshot();
+    const position = snapshot?.context?.position as ReplayPosition | null | undefined;
+    return position ? { ...position, state: String(snapshot.value) } : null;
+  }
+
   onGap(listener: (fact: BookGapFact) => void): void {
     this.child(ActorId.book).on("book.gap", listener);
   }
@@ -104,11 +119,11 @@ export class GenesisSystem {
   }
 
   counters(): ActorCounters {
-    const book = this.bookContext();
+    const desk = this.bookContext()?.desk;
     const analytics = this.analyticsContext();
     return {
-      feedFrames: book?.counters.frames ?? 0,
-      book: book?.counters ?? { frames: 0, malformed: 0, ignored: 0, trades: 0, bookUpdates: 0, gaps: 0, staleMs: 0, unknownSymbol: 0 },
+      feedFrames: desk?.counters.frames ?? 0,
+      book: desk?.counters ?? { frames: 0, malformed: 0, ignored: 0, trades: 0, bookUpdates: 0, gaps: 0, staleMs: 0, unknownSymbol: 0 },
       analytics: analytics?.counters ?? { batches: 0, bookUpdates: 0, trades: 0, featureRows: 0 },
       hubPublished: this.fanout.published,
       ffiNs: analytics ? ffiNanoseconds(analytics) : 0,
@@ -118,7 +133,7 @@ export class GenesisSystem {
   /** Per-symbol book sync state for /health. */
   books(): Record<string, { state: string; lastUpdateId: number; bidLevels: number; askLevels: number }> {
     const out: Record<string, { state: string; lastUpdateId: number; bidLevels: number; askLevels: number }> = {};
-    for (const [symbol, book] of this.bookContext()?.books ?? []) {
+    for (const [symbol, book] of this.bookContext()?.desk.books ?? []) {
       out[symbol] = { state: book.state, lastUpdateId: book.lastUpdateId, bidLevels: book.book.bids.count, askLevels: book.book.asks.count };
     }
     return out;

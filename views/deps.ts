@@ -4,6 +4,8 @@
  */
 import type { Fanout } from "../actors/hub/fanout.ts";
 import type { Mode } from "../src/switchboard.ts";
+import type { PlaybackCommand } from "../actors/feed/drivers.ts";
+import type { ReplayPosition } from "../actors/feed/replay-driver.ts";
 
 export interface HealthReport {
   status: "ok" | "degraded";
@@ -25,8 +27,19 @@ export interface WebDeps {
   metricsText(): Promise<string> | string;
   /** Per-client bound on messages not yet pulled by the consumer; default 1024. */
   sseMaxQueue?: number;
+  /** Frame-received to SSE-written latency, per market message (live and sim; not replay, whose times are recorded). */
+  observeSseLatencyMs?(latencyMs: number): void;
+  /** Replay playback, present in replay mode. */
+  replay?: ReplayControls;
+  /** When set, state-changing controls require `Authorization: Bearer <token>`. */
+  controlToken?: string;
   /** Comment heartbeat period per SSE client; default 15 000 ms. */
   sseHeartbeatMs?: number;
+}
+
+export interface ReplayControls {
+  position(): (ReplayPosition & { state: string }) | null;
+  command(command: PlaybackCommand): void;
 }
 
 export const DEFAULT_SSE_MAX_QUEUE = 1024;

@@ -28,6 +28,8 @@ export interface SseClientOptions {
   readonly heartbeatMs: number;
   readonly throttleMs: number;
   readonly nowMs?: () => number;
+  /** Called as messages are written to the stream, with milliseconds since their frame was received. */
+  readonly onWritten?: (latencyMs: number) => void;
 }
 
 const utf8 = new TextEncoder();
@@ -60,6 +62,8 @@ export class SseClient implements Subscriber {
   readonly symbols: ReadonlySet<string> | null;
   readonly events: ReadonlySet<HubEventName>;
   readonly stream: ReadableStream<Uint8Array>;
+  /** Receive times of the market messages in `queue`, when latency is observed. */
+  private receivedAtMs: number[] = [];
   /** Encoded messages not yet pulled by the consumer. */
   private queue: string[] = [];
   private controller!: ReadableStreamDefaultController<Uint8Array>;
@@ -130,6 +134,7 @@ export class SseClient implements Subscriber {
       }
     }
     this.push(encodeHubMessage(message));
+    if (this.options.onWritten && !Number.isNaN(message.localTsMs)) this.receivedAtMs.push(message.localTsMs);
     // A pending pull has already asked for everything queued (it is flushed in one chunk after
     // this publish), so only a backlog the consumer has not asked for counts against the bound.
     // Without this, one large publish batch would drop even a client that keeps up.
@@ -161,6 +166,11 @@ export class SseClient implements Subscriber {
       const chunk = this.queue.length === 1 ? this.queue[0]! : this.queue.join("");
       this.queue = [];
       this.controller.enqueue(utf8.encode(chunk));
+      if (this.receivedAtMs.length > 0) {
+        const nowMs = performance.timeOrigin + performance.now();
+        for (const receivedAtMs of this.receivedAtMs) this.options.onWritten!(nowMs - receivedAtMs);
+        this.receivedAtMs = [];
+      }
     }
     if (this.closed && !this.ended) {
       this.ended = true;

@@ -6,8 +6,8 @@
  *
  * Commands in: `book.updated`. Commands out: `analytics.computed` (to hub).
  */
-import { enqueueActions, setup } from "xstate";
-import { ActorId, type BookUpdate, type BookUpdatedEvent, type Engine, type FeatureRow, type HubItem, type MarketEvent, type SymbolSpec } from "../../src/switchboard.ts";
+import { assertEvent, enqueueActions, setup } from "xstate";
+import { ActorId, type ActorCommands, type BookUpdate, type BookUpdatedEvent, type Engine, type FeatureRow, type HubItem, type MarketEvent, type SymbolSpec } from "../../src/switchboard.ts";
 import { actorRef } from "../../src/actor-system.ts";
 import { specFor } from "../../src/symbols.ts";
 import { createFeatureEngine, type FeatureEngine } from "./engine.ts";
@@ -20,17 +20,19 @@ export interface AnalyticsInput {
 export interface AnalyticsContext {
   readonly input: AnalyticsInput;
   readonly engines: Map<string, FeatureEngine>;
+  readonly specs: Map<string, SymbolSpec>;
   counters: { batches: number; bookUpdates: number; trades: number; featureRows: number };
 }
 
 export const analyticsMachine = setup({
   types: {
     context: {} as AnalyticsContext,
-    events: {} as BookUpdatedEvent,
+    events: {} as ActorCommands["analytics"],
     input: {} as AnalyticsInput,
   },
   actions: {
     compute: enqueueActions(({ context, event, enqueue, system }) => {
+      assertEvent(event, "book.updated");
       const items = computeFeatures(context, event.events);
       // Gaps ride along after the batch's market items: consumers see the stale book first, then why.
       for (const gap of event.gaps) items.push(gap);
@@ -42,10 +44,24 @@ export const analyticsMachine = setup({
   context: ({ input }) => ({
     input,
     engines: new Map(),
+    specs: new Map(),
     counters: { batches: 0, bookUpdates: 0, trades: 0, featureRows: 0 },
   }),
   initial: "running",
-  states: { running: { on: { "book.updated": { actions: "compute" } } } },
+  states: {
+    running: {
+      on: {
+        "book.updated": { actions: "compute" },
+        "analytics.reset": {
+          actions: ({ context }) => {
+            for (const engine of context.engines.values()) engine.dispose();
+            context.engines.clear();
+            context.specs.clear();
+          },
+        },
+      },
+    },
+  },
 });
 
 /** Groups the batch by symbol (engines keep per-symbol state), runs each engine once, and re-interleaves rows after their book update. */
@@ -82,13 +98,20 @@ export function computeFeatures(context: AnalyticsContext, events: readonly Mark
   return items;
 }
 
+/**
+ * The engine follows the book's instrument: a reset update carries the spec
+ * the book chose, and a different tick than the engine's means a new engine.
+ */
 function engineFor(context: AnalyticsContext, symbol: string, events: readonly MarketEvent[]): FeatureEngine | undefined {
   const existing = context.engines.get(symbol);
-  if (existing) return existing;
-  const spec: SymbolSpec | undefined = specFor(symbol) ?? events.find((e): e is BookUpdate => e.kind === "book" && e.spec !== undefined)?.spec;
+  const reset = events.find((e): e is BookUpdate => e.kind === "book" && e.spec !== undefined);
+  const spec: SymbolSpec | undefined = reset?.spec ?? (existing ? undefined : specFor(symbol));
+  if (existing && (!spec || context.specs.get(symbol)?.tickSize === spec.tickSize)) return existing;
   if (!spec) return undefined;
+  existing?.dispose();
   const engine = createFeatureEngine(context.input.engine, spec, { notionalUsd: context.input.notionalUsd });
   context.engines.set(symbol, engine);
+  context.specs.set(symbol, spec);
   return engine;
 }
 

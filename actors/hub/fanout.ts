@@ -17,6 +17,8 @@ export interface HubMessage {
   readonly event: HubEventName;
   /** One-line JSON. */
   readonly data: string;
+  /** Local receive time of the frame behind it (NaN for status), for frame-to-wire latency. */
+  readonly localTsMs: number;
 }
 
 export interface Subscriber {
@@ -66,7 +68,7 @@ export class Fanout {
       for (const subscriber of this.subscribers) {
         if (!subscriber.events.has(event)) continue;
         if (subscriber.symbols !== null && !subscriber.symbols.has(item.symbol)) continue;
-        message ??= { id: this.nextId++, event, data: this.serialise(item) };
+        message ??= { id: this.nextId++, event, data: this.serialise(item), localTsMs: item.localTsMs };
         this.send(subscriber, message);
       }
       if (message) this.delivered[event]++;
@@ -74,7 +76,7 @@ export class Fanout {
   }
 
   publishStatus(status: StatusFact): void {
-    const message: HubMessage = { id: this.nextId++, event: "status", data: JSON.stringify(status) };
+    const message: HubMessage = { id: this.nextId++, event: "status", data: JSON.stringify(status), localTsMs: Number.NaN };
     this.lastStatus = message;
     for (const subscriber of this.subscribers) {
       if (subscriber.events.has("status")) this.send(subscriber, message);

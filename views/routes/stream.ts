@@ -20,6 +20,7 @@ export function streamRoutes(deps: WebDeps) {
         ...params,
         maxQueue: deps.sseMaxQueue ?? DEFAULT_SSE_MAX_QUEUE,
         heartbeatMs: deps.sseHeartbeatMs ?? DEFAULT_SSE_HEARTBEAT_MS,
+        onWritten: deps.observeSseLatencyMs,
       });
       client.attach((subscriber) => deps.fanout.subscribe(subscriber), request.signal);
       return new Response(client.stream, {

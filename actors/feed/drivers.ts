@@ -1,0 +1,111 @@
+/**
+ * One interface over the three market sources, so the feed actor treats sim,
+ * replay and live alike: start, stop, answer snapshot requests, and (replay)
+ * take playback commands. Each driver pushes RawFrame batches to a sink.
+ */
+import type { RawFrame } from "../../src/switchboard.ts";
+import { LiveDriver, type LiveDriverOptions } from "./live/live-driver.ts";
+import { FrameRecorder } from "./recordings/recorder.ts";
+import { ReplayDriver, type ReplayPosition, type ReplaySpeed } from "./replay-driver.ts";
+import { SimDriver, type SimDriverOptions } from "./sim-driver.ts";
+
+export type FeedInput =
+  | ({ mode: "sim" } & SimDriverOptions & Recording)
+  | ({ mode: "replay"; paths: readonly string[]; speed: ReplaySpeed; batchFrames?: number } & Recording)
+  | ({ mode: "live" } & LiveDriverOptions & Recording);
+
+interface Recording {
+  /** Record every frame the feed delivers (hftbacktest format, gzip, hourly files). */
+  readonly recordDir?: string;
+}
+
+export type PlaybackCommand =
+  | { readonly type: "feed.pause" }
+  | { readonly type: "feed.resume" }
+  | { readonly type: "feed.setSpeed"; readonly speed: ReplaySpeed }
+  | { readonly type: "feed.seek"; readonly tsMs: number };
+
+export interface FeedSink {
+  frames(frames: RawFrame[]): void;
+  finished(): void;
+  position(position: ReplayPosition): void;
+  /** A replay restarted from the beginning: downstream state must be forgotten. */
+  rewound(): void;
+  log(line: string): void;
+}
+
+export interface FeedDriver {
+  start(): void;
+  stop(): Promise<void> | void;
+  fetchSnapshot(symbol: string): void;
+  /** Replay only; other drivers ignore playback. */
+  playback(command: PlaybackCommand): void;
+}
+
+export function createDriver(input: FeedInput, sink: FeedSink): FeedDriver {
+  const recorder = input.recordDir ? new FrameRecorder({ dir: input.recordDir }) : null;
+  const frames = recorder
+    ? (batch: RawFrame[]) => {
+        for (const frame of batch) recorder.write(frame);
+        sink.frames(batch);
+      }
+    : (batch: RawFrame[]) => sink.frames(batch);
+  const closeRecorder = async () => {
+    await recorder?.close();
+  };
+
+  switch (input.mode) {
+    case "sim": {
+      const driver = new SimDriver(input, { frames, finished: sink.finished });
+      return {
+        start: () => driver.start(),
+        stop: async () => {
+          driver.stop();
+          await closeRecorder();
+        },
+        fetchSnapshot: (symbol) => driver.sendSnapshot(symbol),
+        playback: () => {},
+      };
+    }
+    case "replay": {
+      const driver = new ReplayDriver(
+        { paths: input.paths, speed: input.speed, batchFrames: input.batchFrames },
+        {
+          frames,
+          finished: sink.finished,
+          position: sink.position,
+          rewound: sink.rewound,
+          error: (error) => sink.log(`genesis: replay failed: ${error.message}`),
+        },
+      );
+      return {
+        start: () => driver.start(),
+        stop: async () => {
+          driver.stop();
+          await closeRecorder();
+        },
+        fetchSnapshot: (symbol) => driver.requestSnapshot(symbol),
+        playback: (command) => {
+          if (command.type === "feed.pause") driver.pause();
+          else if (command.type === "feed.resume") driver.resume();
+          else if (command.type === "feed.setSpeed") driver.setSpeed(command.speed);
+          else driver.seek(command.tsMs);
+        },
+      };
+    }
+    case "live": {
+      const driver = new LiveDriver(input, { frames, log: sink.log });
+      return {
+        start: () => {
+          driver.start().catch((error: unknown) => sink.log(`genesis: live feed failed to start: ${String(error)}`));
+        },
+        stop: async () => {
+          await driver.stop();
+          await closeRecorder();
+        },
+        fetchSnapshot: (symbol) => driver.fetchSnapshot(symbol),
+        playback: () => {},
+      };
+    }
+  }
+}
