@@ -7,7 +7,7 @@ const main = path.resolve(import.meta.dir, "main.ts");
 test.each([
   [["--prot", "8000"], "--prot"],
   [["--port", "eighty"], "--port"],
-  [["--mode", "live"], "not available yet"],
+  [["--mode", "replay"], "--input"],
 ])("genesis %p exits 2 and says %s", (args, said) => {
   const result = Bun.spawnSync([process.execPath, main, ...args]);
   expect(result.exitCode).toBe(2);
