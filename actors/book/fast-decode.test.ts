@@ -81,8 +81,10 @@ describe("fastDecodeFrame on real recordings", () => {
     let depth = 0;
     let scanned = 0;
     let eventFrames = 0;
+    let total = 0;
     for (const file of files) {
       const lines = recordingLines(`binance-usdm/hftbacktest/${file}`);
+      total += lines.length;
       const symbol = file.split("_")[0]!.toUpperCase();
       const failures: string[] = [];
       for (const line of lines) {
@@ -97,6 +99,7 @@ describe("fastDecodeFrame on real recordings", () => {
       }
       expect(failures.slice(0, 3)).toEqual([]);
     }
+    expect(total).toBe(215_662); // the line counts in data/README.md
     expect(depth).toBe(34_061); // the count in BASELINES.md
     expect(scanned).toBe(eventFrames);
   });
@@ -116,7 +119,7 @@ describe("fastDecodeFrame on real recordings", () => {
       }
       depth += frames.filter((frame) => scanFrame(frame)?.kind === "depth").length;
     }
-    expect(lines).toBeGreaterThan(1000);
+    expect(lines).toBe(13_234);
     expect(depth).toBeGreaterThan(1000);
   });
 });
@@ -216,6 +219,18 @@ describe("fastDecodeFrame edge cases", () => {
       TRADE.replace(`"p":"63943.90"`, `"p":63943.9`),
       TRADE.replace(`"q":"0.003"`, `"q":""`),
       TRADE.replace(`"t":5182005737`, `"t":5182005737.5`),
+      TRADE.replace(`"t":5182005737`, `"t":51820057370000000000`),
+      TRADE.replace(`"T":1721347022955`, `"T":${"9".repeat(400)}`),
+      TRADE.replace(`"T":1721347022955`, `"T":${"9".repeat(400)}`).replace(`"E":1721347022956`, `"E":${"9".repeat(400)}`),
+      TRADE.replace(`,"X":"MARKET"`, ``),
+      TRADE.replace(`"X":"MARKET"`, `"X":"M\\u0041RKET"`),
+      TRADE.replace(`"p":"63943.90"`, `"p":""`).replace(`"q":"0.003"`, `"q":"."`),
+      TRADE.replace(`"p":"63943.90"`, `"p":"1.2.3"`),
+      TRADE.replace(`"p":"63943.90"`, `"p":"063943.900000000000000001"`),
+      TRADE.replace(`btcusdt@trade`, `btcusdt@trade@`),
+      TRADE.replace(`"stream":"btcusdt@trade"`, `"stream":"@"`),
+      `{"@`,
+      `@`,
       TICKER.replace(`"e":"bookTicker"`, `"e":""`),
       `{"e":"depthUpdate","E":1,"s":"X","U":1,"u":2,"pu":0,"b":[],"a":[]}`,
       `{"stream":"x","data":null,"e":"trade"}`,
@@ -237,6 +252,45 @@ describe("fastDecodeFrame edge cases", () => {
     ];
     expectSame(cases);
     expectSame(cases, "BTCUSDT");
+  });
+
+  test("bookTicker: the shape check accepts only what JSON.parse accepts", () => {
+    const cases = [
+      TICKER,
+      TICKER.replace(`"u":4984028370881`, `"u":04984028370881`),
+      TICKER.replace(`"u":4984028370881`, `"u":-4984028370881`),
+      TICKER.replace(`"u":4984028370881`, `"u":0`),
+      TICKER.replace(`"u":4984028370881`, `"u":1.5e3`),
+      TICKER.replace(`"b":"63943.90"`, `"b":""`),
+      TICKER.replace(`"b":"63943.90"`, `"b":"6394\\u00330"`),
+      TICKER.replace(`"b":"63943.90"`, `"b":"63943.90`),
+      TICKER.replace(`"b":"63943.90"`, `"b":63943.90`),
+      TICKER.replace(`"s":"BTCUSDT"`, `"s":"BTC\u0001USDT"`),
+      TICKER.replace(`"s":"BTCUSDT"`, `"s":"BTC USDT"`),
+      TICKER.replace(`"e":"bookTicker"`, `"e":"bookTicker","e":"depthUpdate"`),
+      TICKER.replace(`"A":"0.095"`, `"A":"0.095","lastUpdateId":1`),
+      TICKER.replace(`btcusdt@bookTicker`, `BTCUSDT@bookTicker`),
+      TICKER.replace(`}}`, `} }`),
+      TICKER.replace(`}}`, `}}}`),
+      `${TICKER}\n`,
+      TICKER.slice(0, -1),
+    ];
+    expectSame(cases);
+  });
+
+  test("random decimals of 1 to 17 digits parse to Number()'s double", () => {
+    const rand = random(7);
+    const decimal = () => {
+      const digits = Array.from({ length: 1 + Math.floor(rand() * 17) }, () => Math.floor(rand() * 10)).join("");
+      const dot = Math.floor(rand() * (digits.length + 2)) - 1; // -1: no dot; may lead or trail
+      return dot < 0 ? digits : `${digits.slice(0, dot)}.${digits.slice(dot)}`;
+    };
+    const frames = Array.from({ length: 40 }, () => {
+      const levels = Array.from({ length: 250 }, () => `["${decimal()}","${decimal()}"]`).join(",");
+      return DEPTH.replace(`"b":[["62109.60","0.006"],["63939.80","0.100"]]`, `"b":[${levels}]`);
+    });
+    expectSame(frames);
+    for (const frame of frames) expect(scanFrame(frame)?.kind).toBe("depth");
   });
 
   test("levels beyond the scratch capacity and empty sides", () => {

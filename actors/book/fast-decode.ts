@@ -5,200 +5,28 @@
  * this reads the text once with charCodeAt, parses the price/quantity
  * strings straight into the level arrays, and builds nothing else.
  *
+ * The two most frequent small frames, bookTicker and trade, are first
+ * checked against a regular expression of Binance's exact shape (JSC's regex
+ * JIT is several times faster than any hand loop for a fixed layout); depth
+ * diffs, other layouts and other events go through the scanner.
+ *
  * Contract: `fastDecodeFrame(text, hint)` returns exactly what
  * `decodeFrame(text, hint)` returns (deep-equal, NaN and -0 included) for
  * every input. The scanner validates the whole text as strict JSON and takes
  * only the happy path; anything else (escapes, repeated keys the decoder
  * reads, deep nesting, snapshots, raw non-envelope frames, wrong types,
- * malformed text) goes to `decodeFrame`, so the two cannot disagree.
+ * text after the closing brace, malformed text) goes to `decodeFrame`, so
+ * the two cannot disagree.
  *
  * Numbers: a decimal of at most 15 digits and no exponent is an exact
  * integer m < 2^53 over an exact power of ten, so m / 10^k is the correctly
  * rounded double, the one `Number(text)` gives (Clinger's fast path); any
- * other spelling goes through `Number` itself.
- *
- * Speed notes (JSC): text, length and position live in locals and every read
- * is bounds-checked by hand. A charCodeAt past the end returns NaN, and once
- * a site has seen NaN its results are typed as doubles: about 3x slower.
+ * other spelling goes through `Number` itself (json-scan.ts).
  */
 import { decodeFrame, type DecodedMsg, type DepthDiffMsg, type TradeMsg } from "./binance-decode.ts";
-
-const QUOTE = 34;
-const COMMA = 44;
-const MINUS = 45;
-const DOT = 46;
-const COLON = 58;
-const OPEN_BRACKET = 91;
-const BACKSLASH = 92;
-const CLOSE_BRACKET = 93;
-const OPEN_BRACE = 123;
-const CLOSE_BRACE = 125;
-
-/** Exact doubles 10^0 .. 10^22 (only 10^0 .. 10^15 are used). */
-const POW10 = Float64Array.from({ length: 23 }, (_, k) => Number(`1e${k}`));
-/** Digits an integer accumulator holds exactly (10^15 < 2^53). */
-const MAX_FAST_DIGITS = 15;
-/** Deeper values are left to JSON.parse (whose own limits then apply). */
-const MAX_NESTING = 64;
-
-// ----------------------------------------------------------- strict JSON primitives
-// Each takes the text, its length and a position, and returns the position
-// just past what it read, or -1 for "not the happy path".
-
-function codeAt(text: string, length: number, p: number): number {
-  return p < length ? text.charCodeAt(p) : -1;
-}
-
-/** Past JSON whitespace (space, LF, CR, tab) only. */
-function skipWs(text: string, length: number, p: number): number {
-  while (p < length) {
-    const c = text.charCodeAt(p);
-    if (c !== 32 && c !== 10 && c !== 13 && c !== 9) return p;
-    p++;
-  }
-  return p;
-}
-
-/** Index of the closing quote of the string opening at p; -1 on an escape, a raw control character or the end. */
-function stringEnd(text: string, length: number, p: number): number {
-  if (codeAt(text, length, p) !== QUOTE) return -1;
-  for (let i = p + 1; i < length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === QUOTE) return i;
-    if (c === BACKSLASH || c < 32) return -1;
-  }
-  return -1;
-}
-
-const isDigit = (c: number) => c >= 48 && c <= 57;
-
-/** Past the JSON number at p (strict grammar), or -1. */
-function skipNumber(text: string, length: number, p: number): number {
-  let i = p;
-  let c = codeAt(text, length, i);
-  if (c === MINUS) c = codeAt(text, length, ++i);
-  if (c === 48) c = codeAt(text, length, ++i);
-  else if (c > 48 && c <= 57) while (isDigit(c)) c = codeAt(text, length, ++i);
-  else return -1;
-  if (c === DOT) {
-    c = codeAt(text, length, ++i);
-    if (!isDigit(c)) return -1;
-    while (isDigit(c)) c = codeAt(text, length, ++i);
-  }
-  if (c === 101 || c === 69) {
-    c = codeAt(text, length, ++i);
-    if (c === 43 || c === MINUS) c = codeAt(text, length, ++i);
-    if (!isDigit(c)) return -1;
-    while (isDigit(c)) c = codeAt(text, length, ++i);
-  }
-  return i;
-}
-
-/** The JSON number at p into out[slot]; its value equals JSON.parse's. */
-function numberInto(text: string, length: number, p: number, out: Float64Array, slot: number): number {
-  let i = p;
-  let c = codeAt(text, length, i);
-  const negative = c === MINUS;
-  if (negative) c = codeAt(text, length, ++i);
-  // Integers (ids, times) in two int32 chunks: a 13-digit id in one double chain is slower.
-  const start = i;
-  let high = 0;
-  while (isDigit(c) && i - start < 9) {
-    high = high * 10 + (c - 48);
-    c = codeAt(text, length, ++i);
-  }
-  const middle = i;
-  let low = 0;
-  while (isDigit(c) && i - middle < 6) {
-    low = low * 10 + (c - 48);
-    c = codeAt(text, length, ++i);
-  }
-  if (i > start && !isDigit(c) && c !== DOT && c !== 101 && c !== 69 && (text.charCodeAt(start) !== 48 || i === start + 1)) {
-    const value = i === middle ? high : high * POW10[i - middle]! + low;
-    out[slot] = negative ? -value : value;
-    return i;
-  }
-  const end = skipNumber(text, length, p);
-  if (end >= 0) out[slot] = Number(text.slice(p, end));
-  return end;
-}
-
-/**
- * The quoted decimal at p into out[slot], as decodeFrame's `decimal()`: Number(text), NaN for "".
- * Reads unchecked: the caller guarantees the text ends with "}", so every digit run stops in bounds.
- */
-function decimalInto(text: string, length: number, p: number, out: Float64Array, slot: number): number {
-  let i = p + 1;
-  let c = text.charCodeAt(i);
-  const negative = c === MINUS;
-  if (negative) c = text.charCodeAt(++i);
-  const start = i;
-  let mantissa = 0;
-  while (c >= 48 && c <= 57) {
-    mantissa = mantissa * 10 + (c - 48);
-    c = text.charCodeAt(++i);
-  }
-  let digits = i - start;
-  let fraction = 0;
-  if (c === DOT) {
-    const dot = i;
-    c = text.charCodeAt(++i);
-    while (c >= 48 && c <= 57) {
-      mantissa = mantissa * 10 + (c - 48);
-      c = text.charCodeAt(++i);
-    }
-    fraction = i - dot - 1;
-    digits += fraction;
-  }
-  if (c === QUOTE && digits > 0 && digits <= MAX_FAST_DIGITS) {
-    const value = mantissa / POW10[fraction]!;
-    out[slot] = negative ? -value : value;
-    return i + 1;
-  }
-  const end = stringEnd(text, length, p);
-  if (end < 0) return -1;
-  out[slot] = end > p + 1 ? Number(text.slice(p + 1, end)) : Number.NaN;
-  return end + 1;
-}
-
-/** Skips any JSON value at p, validating it strictly. */
-function skipValue(text: string, length: number, p: number, depth: number): number {
-  const c = codeAt(text, length, p);
-  if (c === QUOTE) {
-    const end = stringEnd(text, length, p);
-    return end < 0 ? -1 : end + 1;
-  }
-  if (c === OPEN_BRACE || c === OPEN_BRACKET) {
-    if (depth >= MAX_NESTING) return -1;
-    const object = c === OPEN_BRACE;
-    const close = object ? CLOSE_BRACE : CLOSE_BRACKET;
-    p = skipWs(text, length, p + 1);
-    if (codeAt(text, length, p) === close) return p + 1;
-    for (;;) {
-      if (object) {
-        const keyEnd = stringEnd(text, length, p);
-        if (keyEnd < 0) return -1;
-        p = skipWs(text, length, keyEnd + 1);
-        if (codeAt(text, length, p) !== COLON) return -1;
-        p = skipWs(text, length, p + 1);
-      }
-      p = skipValue(text, length, p, depth + 1);
-      if (p < 0) return -1;
-      p = skipWs(text, length, p);
-      const next = codeAt(text, length, p);
-      if (next === COMMA) p = skipWs(text, length, p + 1);
-      else if (next === close) return p + 1;
-      else return -1;
-    }
-  }
-  if (c === MINUS || isDigit(c)) return skipNumber(text, length, p);
-  if (c === 116) return text.startsWith("true", p) ? p + 4 : -1;
-  if (c === 102) return text.startsWith("false", p) ? p + 5 : -1;
-  if (c === 110) return text.startsWith("null", p) ? p + 4 : -1;
-  return -1;
-}
-
-// ----------------------------------------------------------- the data object
+import {
+  CLOSE_BRACE, CLOSE_BRACKET, codeAt, COLON, COMMA, decimalInto, isDigit, MINUS, numberInto, OPEN_BRACE, OPEN_BRACKET, QUOTE, skipValue, skipWs, stringEnd,
+} from "./json-scan.ts";
 
 // One bit per key of `data` that decodeFrame reads; numeric ones also name a slot in `numbers`.
 const F_EVENT = 1 << 0; // e
@@ -216,7 +44,7 @@ const F_TRADE_ID = 1 << 11; // t, slot 5
 const F_PRICE = 1 << 12; // p, slot 6 (a decimal string)
 const F_QTY = 1 << 13; // q, slot 7 (a decimal string)
 const FIRST_NUMERIC_BIT = 6;
-const [E_, T_, U_, u_, pu_, t_, p_, q_] = [0, 1, 2, 3, 4, 5, 6, 7];
+const [SLOT_E, SLOT_T, SLOT_U, SLOT_u, SLOT_pu, SLOT_t, SLOT_p, SLOT_q] = [0, 1, 2, 3, 4, 5, 6, 7];
 
 const DEPTH_FIELDS = F_SYMBOL | F_EVENT_TIME | F_FIRST_ID | F_FINAL_ID | F_PREV_ID | F_BIDS | F_ASKS;
 const TRADE_FIELDS = F_SYMBOL | F_TRADE_ID | F_PRICE | F_QTY | F_MAKER;
@@ -449,10 +277,10 @@ class FrameScanner {
     if ((typed & F_EVENT) === 0) return null;
     if (this.event === EVENT_DEPTH) {
       if ((typed & DEPTH_FIELDS) !== DEPTH_FIELDS) return null;
-      const exchTsMs = numbers[E_]!;
-      const firstUpdateId = numbers[U_]!;
-      const finalUpdateId = numbers[u_]!;
-      const prevFinalUpdateId = numbers[pu_]!;
+      const exchTsMs = numbers[SLOT_E]!;
+      const firstUpdateId = numbers[SLOT_U]!;
+      const finalUpdateId = numbers[SLOT_u]!;
+      const prevFinalUpdateId = numbers[SLOT_pu]!;
       if (!Number.isFinite(exchTsMs) || !Number.isSafeInteger(firstUpdateId) || !Number.isSafeInteger(finalUpdateId) || !Number.isSafeInteger(prevFinalUpdateId)) {
         return null;
       }
@@ -472,12 +300,12 @@ class FrameScanner {
       return msg;
     }
     if (this.event === EVENT_TRADE) {
-      if ((typed & TRADE_FIELDS) !== TRADE_FIELDS || !Number.isSafeInteger(numbers[t_]!)) return null;
+      if ((typed & TRADE_FIELDS) !== TRADE_FIELDS || !Number.isSafeInteger(numbers[SLOT_t]!)) return null;
       // decodeFrame: `isNum(T) ? T : E`, which must then be finite.
-      const tradeTime = (typed & F_TRADE_TIME) !== 0 ? numbers[T_]! : Number.NaN;
-      const exchTsMs = Number.isFinite(tradeTime) ? tradeTime : (typed & F_EVENT_TIME) !== 0 ? numbers[E_]! : Number.NaN;
+      const tradeTime = (typed & F_TRADE_TIME) !== 0 ? numbers[SLOT_T]! : Number.NaN;
+      const exchTsMs = Number.isFinite(tradeTime) ? tradeTime : (typed & F_EVENT_TIME) !== 0 ? numbers[SLOT_E]! : Number.NaN;
       if (!Number.isFinite(exchTsMs)) return null;
-      const msg: TradeMsg = { kind: "trade", symbol: this.symbol, exchTsMs, tradeId: numbers[t_]!, price: numbers[p_]!, qty: numbers[q_]!, buyerIsMaker: this.buyerIsMaker };
+      const msg: TradeMsg = { kind: "trade", symbol: this.symbol, exchTsMs, tradeId: numbers[SLOT_t]!, price: numbers[SLOT_p]!, qty: numbers[SLOT_q]!, buyerIsMaker: this.buyerIsMaker };
       return msg;
     }
     return { kind: "ignored", eventType: this.eventType };
@@ -486,22 +314,45 @@ class FrameScanner {
 
 const scanner = new FrameScanner();
 
+// Binance's two most frequent small frames in their exact field order and characters: JSC's
+// regex JIT checks one several times faster than the scanner reads it. A match is valid JSON
+// whose `data` has that event type and no lastUpdateId or repeated key, so decodeFrame's
+// answer is known (trade values are exact: integers and [0-9.] decimals through Number).
 const INT = "(?:0|[1-9][0-9]*)";
 const DECIMAL = '"[0-9.]*"';
-/**
- * Binance's bookTicker frame, in its exact field order and characters: about
- * 5 per depth diff on BTCUSDT, and JSC's regex JIT checks one ~5x faster than
- * the scanner reads it. A match is valid JSON whose `data` has e ===
- * "bookTicker" and no lastUpdateId, so decodeFrame's answer is known.
- */
+const STREAM = '^\\{"stream":"[a-z0-9_]+@';
+/** About 5 per depth diff on BTCUSDT. */
 const BOOK_TICKER = new RegExp(
-  `^\\{"stream":"[a-z0-9_]+@bookTicker","data":\\{"e":"bookTicker","u":${INT},"s":"[A-Z0-9_]+",` +
+  `${STREAM}bookTicker","data":\\{"e":"bookTicker","u":${INT},"s":"[A-Z0-9_]+",` +
     `"b":${DECIMAL},"B":${DECIMAL},"a":${DECIMAL},"A":${DECIMAL},"T":${INT},"E":${INT}\\}\\}$`,
 );
+/** Groups: E, T, s, t, p, q, m. */
+const TRADE = new RegExp(
+  `${STREAM}trade","data":\\{"e":"trade","E":(${INT}),"T":(${INT}),"s":"([A-Z0-9_]+)","t":(${INT}),` +
+    `"p":"([0-9.]*)","q":"([0-9.]*)"(?:,"X":"[A-Z_]*")?,"m":(true|false)\\}\\}$`,
+);
+
+function tradeOf(match: RegExpExecArray): TradeMsg | null {
+  const tradeId = Number(match[4]);
+  const tradeTime = Number(match[2]);
+  const exchTsMs = Number.isFinite(tradeTime) ? tradeTime : Number(match[1]);
+  if (!Number.isSafeInteger(tradeId) || !Number.isFinite(exchTsMs)) return null;
+  const price = match[5]!.length > 0 ? Number(match[5]) : Number.NaN;
+  const qty = match[6]!.length > 0 ? Number(match[6]) : Number.NaN;
+  return { kind: "trade", symbol: match[3]!, exchTsMs, tradeId, price, qty, buyerIsMaker: match[7] === "true" };
+}
 
 /** Same result as `decodeFrame(text, symbolHint)`, several times faster on depth frames. */
 export function fastDecodeFrame(text: string, symbolHint?: string): DecodedMsg {
-  if (BOOK_TICKER.test(text)) return { kind: "ignored", eventType: "bookTicker" };
+  // The stream name says which shape to try first: "...@bookTicker", "...@trade", "...@depth".
+  const at = text.indexOf("@") + 1;
+  const kind = at > 0 && at < text.length ? text.charCodeAt(at) : 0;
+  if (kind === 98 && BOOK_TICKER.test(text)) return { kind: "ignored", eventType: "bookTicker" };
+  if (kind === 116) {
+    const match = TRADE.exec(text);
+    const trade = match && tradeOf(match);
+    if (trade) return trade;
+  }
   return scanner.decode(text) ?? decodeFrame(text, symbolHint);
 }
 
