@@ -14,7 +14,8 @@
 import type { GapFact, MarketEvent, RawFrame, SymbolSpec } from "../../src/switchboard.ts";
 import { RateLimitedLog } from "../../src/rate-limited-log.ts";
 import { guessSpec, specFor, ticksPerUnit } from "../../src/symbols.ts";
-import { decodeFrame } from "./binance-decode.ts";
+import type { decodeFrame } from "./binance-decode.ts";
+import { fastDecodeFrame } from "./fast-decode.ts";
 import { SymbolBook } from "./symbol-book.ts";
 
 export interface DeskCounters {
@@ -47,7 +48,7 @@ export class BookDesk {
     readonly symbols: ReadonlySet<string>,
     private readonly specs: Readonly<Record<string, SymbolSpec>> = {},
     private readonly log = new RateLimitedLog(),
-    private readonly decode: typeof decodeFrame = decodeFrame,
+    private readonly decode: typeof decodeFrame = fastDecodeFrame,
   ) {}
 
   /** Forgets every book (a replay rewound to its beginning). */

@@ -55,6 +55,31 @@ describe("OrderBook", () => {
     expect(Array.from(book.bids.qty.subarray(0, book.bids.count))).toEqual(expected.map(([, q]) => q));
   });
 
+  test.each([BID, ASK])("side %i: random inserts and removals near the touch and deep match a reference map", (side) => {
+    const book = new OrderBook();
+    const reference = new Map<number, number>();
+    let seed = 11 + side;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+    for (let i = 0; i < 50_000; i++) {
+      // Most changes near a drifting touch, some deep: both shift directions and every re-centring get exercised.
+      const touch = 10_000 + Math.floor(i / 100);
+      const offset = rand() < 0.8 ? Math.floor(rand() * 20) : Math.floor(rand() * 3000);
+      const price = side === BID ? touch - offset : touch + offset;
+      const qty = rand() < 0.4 ? 0 : Math.floor(rand() * 100) + 1;
+      book.apply(side, price, qty);
+      if (qty === 0) reference.delete(price);
+      else reference.set(price, qty);
+      if (i % 5000 === 0) book.side(side).priceTicks; // views must stay right across layout changes
+    }
+    const expected = [...reference.entries()].sort((a, b) => (side === BID ? b[0] - a[0] : a[0] - b[0]));
+    const s = book.side(side);
+    expect(s.count).toBe(expected.length);
+    expect(Array.from(s.priceTicks)).toEqual(expected.map(([p]) => p));
+    expect(Array.from(s.qty)).toEqual(expected.map(([, q]) => q));
+    expect(s.priceTicksAt(0)).toBe(expected[0]![0]);
+    expect(s.qtyAtLevel(1)).toBe(expected[1]![1]);
+  });
+
   test("detects a crossed book", () => {
     const book = new OrderBook();
     book.apply(BID, 100, 1);

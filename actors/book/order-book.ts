@@ -2,35 +2,66 @@
  * A full-depth L2 order book for one instrument: a plain class, no I/O.
  *
  * Each side is a sorted pair of typed arrays (price in integer ticks, qty in
- * base units), best level first: bids descending, asks ascending. Updates
- * near the touch, where almost all of them land, cost a binary search and a
- * short `copyWithin`; reading the top N levels is a zero-copy `subarray`.
+ * base units), best level first: bids descending, asks ascending. An update
+ * costs a binary search and a `copyWithin` of the shorter part of the side;
+ * reading the top N levels is a zero-copy view.
  */
 import { ASK, BID } from "../../src/switchboard.ts";
 
 const INITIAL_CAPACITY = 256;
 
+/**
+ * One side, best level first. Levels live in [start, start + count) of a
+ * larger buffer with free room on both ends, like a deque: an insert or
+ * removal shifts whichever part is shorter, the levels above it (towards the
+ * touch, where most changes land) or those below. `priceTicks` and `qty` are
+ * views of the live levels, rebuilt only after the layout changed.
+ */
 export class BookSide {
-  priceTicks = new Float64Array(INITIAL_CAPACITY);
-  qty = new Float64Array(INITIAL_CAPACITY);
+  private prices = new Float64Array(INITIAL_CAPACITY);
+  private quantities = new Float64Array(INITIAL_CAPACITY);
+  private start = INITIAL_CAPACITY >> 1;
   count = 0;
+  private pricesView: Float64Array | null = null;
+  private qtyView: Float64Array | null = null;
 
   /** `descending` for bids: index 0 holds the highest price. */
   constructor(readonly descending: boolean) {}
 
-  clear(): void {
-    this.count = 0;
+  /** Prices of the live levels, best first (a view: do not keep it across updates). */
+  get priceTicks(): Float64Array {
+    return (this.pricesView ??= this.prices.subarray(this.start, this.start + this.count));
   }
 
-  /** Index of `priceTicks`, or -(insertionPoint + 1) when absent. */
+  /** Quantities of the live levels, best first (a view: do not keep it across updates). */
+  get qty(): Float64Array {
+    return (this.qtyView ??= this.quantities.subarray(this.start, this.start + this.count));
+  }
+
+  priceTicksAt(level: number): number {
+    return this.prices[this.start + level]!;
+  }
+
+  qtyAtLevel(level: number): number {
+    return this.quantities[this.start + level]!;
+  }
+
+  clear(): void {
+    this.count = 0;
+    this.start = this.prices.length >> 1;
+    this.invalidate();
+  }
+
+  /** Level index of `priceTicks`, or -(insertionPoint + 1) when absent. */
   find(priceTicks: number): number {
-    const prices = this.priceTicks;
+    const prices = this.prices;
+    const base = this.start;
     let lo = 0;
     let hi = this.count - 1;
     const desc = this.descending;
     while (lo <= hi) {
       const mid = (lo + hi) >>> 1;
-      const p = prices[mid]!;
+      const p = prices[base + mid]!;
       if (p === priceTicks) return mid;
       if (desc ? p > priceTicks : p < priceTicks) lo = mid + 1;
       else hi = mid - 1;
@@ -42,39 +73,76 @@ export class BookSide {
   set(priceTicks: number, qty: number): number {
     const at = this.find(priceTicks);
     if (at >= 0) {
-      const previous = this.qty[at]!;
-      if (qty > 0) {
-        this.qty[at] = qty;
-      } else {
-        this.priceTicks.copyWithin(at, at + 1, this.count);
-        this.qty.copyWithin(at, at + 1, this.count);
-        this.count--;
-      }
+      const previous = this.quantities[this.start + at]!;
+      if (qty > 0) this.quantities[this.start + at] = qty;
+      else this.removeAt(at);
       return previous;
     }
     if (qty <= 0) return 0;
-    const insertAt = -at - 1;
-    if (this.count === this.priceTicks.length) this.grow();
-    this.priceTicks.copyWithin(insertAt + 1, insertAt, this.count);
-    this.qty.copyWithin(insertAt + 1, insertAt, this.count);
-    this.priceTicks[insertAt] = priceTicks;
-    this.qty[insertAt] = qty;
-    this.count++;
+    this.insertAt(-at - 1, priceTicks, qty);
     return 0;
   }
 
   qtyAt(priceTicks: number): number {
     const at = this.find(priceTicks);
-    return at >= 0 ? this.qty[at]! : 0;
+    return at >= 0 ? this.quantities[this.start + at]! : 0;
   }
 
-  private grow(): void {
-    const prices = new Float64Array(this.priceTicks.length * 2);
-    const qty = new Float64Array(this.qty.length * 2);
-    prices.set(this.priceTicks);
-    qty.set(this.qty);
-    this.priceTicks = prices;
-    this.qty = qty;
+  private insertAt(level: number, priceTicks: number, qty: number): void {
+    const towardsTouch = level < this.count - level;
+    if (towardsTouch ? this.start === 0 : this.start + this.count === this.prices.length) this.makeRoom();
+    const { prices, quantities, start } = this;
+    if (level < this.count - level) {
+      // Shift the levels above (better than) the new one up by one slot.
+      prices.copyWithin(start - 1, start, start + level);
+      quantities.copyWithin(start - 1, start, start + level);
+      this.start = start - 1;
+    } else {
+      prices.copyWithin(start + level + 1, start + level, start + this.count);
+      quantities.copyWithin(start + level + 1, start + level, start + this.count);
+    }
+    prices[this.start + level] = priceTicks;
+    quantities[this.start + level] = qty;
+    this.count++;
+    this.invalidate();
+  }
+
+  private removeAt(level: number): void {
+    const { prices, quantities, start } = this;
+    if (level < this.count - 1 - level) {
+      prices.copyWithin(start + 1, start, start + level);
+      quantities.copyWithin(start + 1, start, start + level);
+      this.start = start + 1;
+    } else {
+      prices.copyWithin(start + level, start + level + 1, start + this.count);
+      quantities.copyWithin(start + level, start + level + 1, start + this.count);
+    }
+    this.count--;
+    this.invalidate();
+  }
+
+  /** Re-centres the levels, doubling the buffer when it is more than half full. */
+  private makeRoom(): void {
+    const capacity = this.count * 2 >= this.prices.length ? this.prices.length * 2 : this.prices.length;
+    const newStart = (capacity - this.count) >> 1;
+    const prices = capacity === this.prices.length ? this.prices : new Float64Array(capacity);
+    const quantities = capacity === this.quantities.length ? this.quantities : new Float64Array(capacity);
+    if (prices === this.prices) {
+      prices.copyWithin(newStart, this.start, this.start + this.count);
+      quantities.copyWithin(newStart, this.start, this.start + this.count);
+    } else {
+      prices.set(this.prices.subarray(this.start, this.start + this.count), newStart);
+      quantities.set(this.quantities.subarray(this.start, this.start + this.count), newStart);
+    }
+    this.prices = prices;
+    this.quantities = quantities;
+    this.start = newStart;
+    this.invalidate();
+  }
+
+  private invalidate(): void {
+    this.pricesView = null;
+    this.qtyView = null;
   }
 }
 
@@ -97,11 +165,11 @@ export class OrderBook {
   }
 
   get bestBidTicks(): number {
-    return this.bids.count > 0 ? this.bids.priceTicks[0]! : Number.NaN;
+    return this.bids.count > 0 ? this.bids.priceTicksAt(0) : Number.NaN;
   }
 
   get bestAskTicks(): number {
-    return this.asks.count > 0 ? this.asks.priceTicks[0]! : Number.NaN;
+    return this.asks.count > 0 ? this.asks.priceTicksAt(0) : Number.NaN;
   }
 
   get isEmpty(): boolean {
@@ -110,6 +178,6 @@ export class OrderBook {
 
   /** True when best bid >= best ask: the book is not a valid market state. */
   get isCrossed(): boolean {
-    return this.bids.count > 0 && this.asks.count > 0 && this.bids.priceTicks[0]! >= this.asks.priceTicks[0]!;
+    return this.bids.count > 0 && this.asks.count > 0 && this.bids.priceTicksAt(0) >= this.asks.priceTicksAt(0);
   }
 }

@@ -171,7 +171,7 @@ export class SymbolBook {
   }
 
   private newUpdate(exchTsMs: number, localTsMs: number, u: number, reset: boolean, levelCount: number): MutableBookUpdate {
-    const levelPrices = new Float64Array(levelCount * 2);
+    // Separate arrays, not views of one buffer: a typed-array view costs more to make than a small array.
     return {
       kind: "book",
       symbol: this.spec.symbol,
@@ -181,8 +181,8 @@ export class SymbolBook {
       reset,
       stale: false,
       levelSide: new Uint8Array(levelCount),
-      levelPriceTicks: levelPrices.subarray(0, levelCount),
-      levelQty: levelPrices.subarray(levelCount),
+      levelPriceTicks: new Float64Array(levelCount),
+      levelQty: new Float64Array(levelCount),
       topBidPrice: EMPTY,
       topBidQty: EMPTY,
       topAskPrice: EMPTY,
@@ -214,16 +214,23 @@ export class SymbolBook {
     const { bids, asks } = this.book;
     const bidCount = Math.min(TOP_LEVELS, bids.count);
     const askCount = Math.min(TOP_LEVELS, asks.count);
-    const top = new Float64Array(2 * (bidCount + askCount));
-    update.topBidPrice = top.subarray(0, bidCount);
-    update.topBidQty = top.subarray(bidCount, 2 * bidCount);
-    update.topAskPrice = top.subarray(2 * bidCount, 2 * bidCount + askCount);
-    update.topAskQty = top.subarray(2 * bidCount + askCount);
+    const topBidPrice = new Float64Array(bidCount);
+    const topBidQty = new Float64Array(bidCount);
+    const topAskPrice = new Float64Array(askCount);
+    const topAskQty = new Float64Array(askCount);
     const ticksPerUnit = this.ticksPerUnit;
-    for (let i = 0; i < bidCount; i++) update.topBidPrice[i] = bids.priceTicks[i]! / ticksPerUnit;
-    for (let i = 0; i < askCount; i++) update.topAskPrice[i] = asks.priceTicks[i]! / ticksPerUnit;
-    update.topBidQty.set(bids.qty.subarray(0, bidCount));
-    update.topAskQty.set(asks.qty.subarray(0, askCount));
+    for (let i = 0; i < bidCount; i++) {
+      topBidPrice[i] = bids.priceTicksAt(i) / ticksPerUnit;
+      topBidQty[i] = bids.qtyAtLevel(i);
+    }
+    for (let i = 0; i < askCount; i++) {
+      topAskPrice[i] = asks.priceTicksAt(i) / ticksPerUnit;
+      topAskQty[i] = asks.qtyAtLevel(i);
+    }
+    update.topBidPrice = topBidPrice;
+    update.topBidQty = topBidQty;
+    update.topAskPrice = topAskPrice;
+    update.topAskQty = topAskQty;
     update.stale = this.stale;
   }
 }
