@@ -16,7 +16,7 @@ test("symbolOf reads the payload prefix and falls back to JSON", () => {
 });
 
 test("a shared message is encoded once", () => {
-  const message: HubMessage = { id: 3, event: "trade", data: "{}" };
+  const message: HubMessage = { id: 3, event: "trade", data: "{}", localTsMs: Number.NaN };
   expect(encodeHubMessage(message)).toBe("id: 3\nevent: trade\ndata: {}\n\n");
   expect(encodeHubMessage(message)).toBe(encodeHubMessage(message));
 });
@@ -30,7 +30,7 @@ describe("bounded queue", () => {
       return () => {};
     });
     expect(client.queuedMessages).toBe(1); // the hello comment
-    const message = (id: number): HubMessage => ({ id, event: "trade", data: "{}" });
+    const message = (id: number): HubMessage => ({ id, event: "trade", data: "{}", localTsMs: Number.NaN });
     expect([1, 2, 3].map((id) => subscriber!.deliver(message(id)))).toEqual([true, true, true]);
     expect(subscriber!.deliver(message(4))).toBe(false);
     client.close("test");
@@ -110,4 +110,24 @@ test("a fan-out of thousands of market items to a throttled and an unthrottled c
   console.log(`published ${items.length} items (${FAKE_FEATURE_NAMES.length} features) to 2 clients in ${elapsed.toFixed(1)} ms`);
   await full.cancel();
   await throttled.cancel();
+});
+
+test("reports frame-to-write latency for market messages as they are written", async () => {
+  const latencies: number[] = [];
+  const client = new SseClient({ symbols: null, events: ALL, maxQueue: 16, heartbeatMs: 60_000, throttleMs: 0, onWritten: (ms) => latencies.push(ms) });
+  let subscriber: Subscriber | undefined;
+  client.attach((s) => {
+    subscriber = s;
+    return () => {};
+  });
+  const receivedAtMs = performance.timeOrigin + performance.now() - 5;
+  subscriber!.deliver({ id: 1, event: "trade", data: "{}", localTsMs: receivedAtMs });
+  subscriber!.deliver({ id: 2, event: "status", data: "{}", localTsMs: Number.NaN });
+  expect(latencies).toEqual([]); // nothing written yet: the consumer has not pulled
+  const reader = client.stream.getReader();
+  await reader.read();
+  expect(latencies).toHaveLength(1);
+  expect(latencies[0]!).toBeGreaterThanOrEqual(5);
+  expect(latencies[0]!).toBeLessThan(1000);
+  reader.releaseLock();
 });
