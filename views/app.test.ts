@@ -96,12 +96,12 @@ describe("dashboard", () => {
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toBe("text/html; charset=utf-8");
     const page = await res.text();
-    for (const id of ["topbar", "mode-badge", "symbol-switcher", "sse-status", "actor-states", "msg-rate", "price-chart", "book-panel", "ladder", "ladder-asks", "ladder-bids", "ladder-spread", "feature-tiles", "trade-tape", "sse-feed"]) {
+    for (const id of ["topbar", "mode-badge", "symbol-switcher", "sse-status", "actor-states", "msg-rate", "price-chart", "book-panel", "ladder", "ladder-asks", "ladder-bids", "ladder-spread", "feature-tiles", "trade-tape", "gap-panel", "gap-log", "gap-count", "book-stale", "chart-stale", "sse-feed"]) {
       expect(page).toContain(`id="${id}"`);
     }
     expect(page.match(/class="lvl ask"/g)?.length).toBe(20);
     expect(page.match(/class="lvl bid"/g)?.length).toBe(20);
-    expect(page).toContain('hx-sse:connect="/sse?symbols=ETHUSDT&amp;events=book,features,trade,status&amp;throttleMs=100"');
+    expect(page).toContain('hx-sse:connect="/sse?symbols=ETHUSDT&amp;events=book,features,trade,gap,status&amp;throttleMs=100"');
     expect(page).toContain('data-symbol="ETHUSDT"');
     expect(page).toContain('<a class="tab" href="/?symbol=ETHUSDT" aria-current="page"');
     expect(page).toContain('<a class="tab" href="/?symbol=BTCUSDT"');

@@ -3,11 +3,13 @@
  * depend only on `WebDeps`; `createWebApp(deps).listen(port)` serves them.
  */
 import { Elysia } from "elysia";
+import { controlAuth } from "./control-auth.ts";
 import type { WebDeps } from "./deps.ts";
 import { SECURITY_HEADERS } from "./http.ts";
 import { assetRoutes } from "./routes/assets.ts";
 import { dashboardRoutes } from "./routes/dashboard.ts";
 import { opsRoutes } from "./routes/ops.ts";
+import { replayRoutes } from "./routes/replay.ts";
 import { streamRoutes } from "./routes/stream.ts";
 
 export type { WebDeps } from "./deps.ts";
@@ -24,8 +26,10 @@ function securityHeaders() {
 export function createWebApp(deps: WebDeps) {
   return new Elysia()
     .use(securityHeaders())
+    .use(controlAuth(deps.controlToken))
     .use(opsRoutes(deps))
     .use(streamRoutes(deps))
+    .use(replayRoutes(deps))
     .use(assetRoutes())
     .use(dashboardRoutes(deps));
 }

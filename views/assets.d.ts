@@ -15,3 +15,7 @@ declare module "*/assets/app.js" {
   const path: string;
   export default path;
 }
+declare module "*/assets/app-health.js" {
+  const path: string;
+  export default path;
+}

@@ -5,67 +5,33 @@
  * web layer alone). Skipped when /usr/bin/chromium is absent.
  */
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { existsSync } from "node:fs";
 import path from "node:path";
-import { type Browser, chromium } from "playwright-core";
+import type { Browser } from "playwright-core";
+import { HAS_CHROMIUM, ROOT, type Service, collectProblems, launchBrowser, startService, stopService } from "./testing/browser.ts";
 
-const CHROMIUM = "/usr/bin/chromium";
-const ROOT = path.resolve(import.meta.dir, "..");
-const BUN = path.join(ROOT, "node_modules/.bin/bun");
 const SCREENSHOT = process.env.GENESIS_SCREENSHOT ?? path.join(ROOT, ".tmp/dashboard.png");
 const entry = process.env.GENESIS_DASHBOARD_CMD === "harness" ? "views/testing/harness.ts" : "src/main.ts";
 
-let service: Bun.Subprocess<"ignore", "pipe", "inherit"> | undefined;
+let service: Service | undefined;
 let browser: Browser | undefined;
 let baseUrl = "";
 
-async function startService(): Promise<string> {
-  const args = entry === "src/main.ts" ? ["--mode", "sim", "--port", "0", "--host", "127.0.0.1"] : ["--port", "0"];
-  const child = Bun.spawn([BUN, entry, ...args], { cwd: ROOT, stdin: "ignore", stdout: "pipe", stderr: "inherit" });
-  service = child;
-  const reader = child.stdout.getReader();
-  const decoder = new TextDecoder();
-  let text = "";
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    text += decoder.decode(value, { stream: true });
-    const match = /genesis listening on (http:\/\/\S+)/.exec(text);
-    if (match) {
-      reader.releaseLock();
-      return match[1]!.replace("://0.0.0.0:", "://127.0.0.1:");
-    }
-  }
-  throw new Error(`${entry} did not print its ready line; stdout: ${JSON.stringify(text)}`);
-}
-
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) return;
-  baseUrl = await startService();
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
+  if (!HAS_CHROMIUM) return;
+  const args = entry === "src/main.ts" ? ["--mode", "sim", "--port", "0", "--host", "127.0.0.1"] : ["--port", "0"];
+  service = await startService(entry, args);
+  baseUrl = service.url;
+  browser = await launchBrowser();
 });
 
 afterAll(async () => {
   await browser?.close();
-  service?.kill();
-  await service?.exited;
+  await stopService(service);
 });
 
-test.skipIf(!existsSync(CHROMIUM))("the dashboard fills from the live feed without console errors", async () => {
+test.skipIf(!HAS_CHROMIUM)("the dashboard fills from the live feed without console errors", async () => {
   const page = await browser!.newPage({ viewport: { width: 1440, height: 900 }, deviceScaleFactor: 1 });
-  const problems: string[] = [];
-  page.on("console", (message) => {
-    if (message.type() === "error" || message.type() === "warning") problems.push(`${message.type()}: ${message.text()}`);
-  });
-  page.on("pageerror", (error) => problems.push(`pageerror: ${error.message}`));
-  page.on("requestfailed", (request) => {
-    // The SSE fetch is aborted when the page closes; anything else failing is a bug.
-    if (!request.url().includes("/sse?")) problems.push(`requestfailed: ${request.url()} ${request.failure()?.errorText}`);
-  });
+  const problems = collectProblems(page);
 
   const response = await page.goto(baseUrl, { waitUntil: "domcontentloaded" });
   expect(response?.status()).toBe(200);
@@ -132,8 +98,8 @@ test.skipIf(!existsSync(CHROMIUM))("the dashboard fills from the live feed witho
   expect(problems).toEqual([]);
 
   // When the service goes away the badge stops claiming "connected".
-  service!.kill("SIGTERM");
-  await service!.exited;
+  service!.child.kill("SIGTERM");
+  await service!.child.exited;
   await page.waitForFunction(() => document.getElementById("sse-status")!.dataset.state !== "connected", undefined, { timeout: 15_000 });
   const state = await page.locator("#sse-status").getAttribute("data-state");
   expect(state === "reconnecting" || state === "closed").toBe(true);

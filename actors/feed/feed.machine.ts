@@ -72,7 +72,14 @@ export const feedMachine = setup({
     },
     finished: {
       entry: emit({ type: "feed.finished" as const }),
-      on: { "feed.seek": { guard: "isReplay", target: "running", actions: sendTo("source", ({ event }) => event) } },
+      // A backward seek replays from the start; the driver's next position says whether it did.
+      on: {
+        "source.position": {
+          guard: ({ event }) => !event.position.finished,
+          target: "running",
+          actions: assign({ position: ({ event }) => event.position }),
+        },
+      },
     },
     stopped: { type: "final" },
   },

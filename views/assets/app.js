@@ -1,10 +1,11 @@
 /*
  * Genesis dashboard client. htmx's SSE extension owns the page's single
  * connection (#sse-feed, hx-sse:connect) and re-dispatches each named SSE
- * event (book, features, trade, status) as a DOM event whose detail.data is
+ * event (book, features, trade, gap, status) as a DOM event whose detail.data is
  * the one-line JSON. This module folds those events into state and paints
  * once per animation frame: the ladder and tiles from the latest message,
  * the chart at most every CHART_MIN_INTERVAL_MS, the tape from new trades.
+ * Gaps and the gap log are app-health.js's.
  * It only fills elements the server rendered (stable ids); text goes through
  * textContent and styles through the CSSOM, so no HTML is ever built from data.
  */
@@ -76,6 +77,13 @@
 
   /** Inserts one chart row keeping x ascending (a conflated book can trail a trade by a few ms). */
   function insertPoint(x, mid, micro, buy, sell) {
+    // A replay seek back in time: start afresh, or trimChart would drop every new point as too old.
+    if (xs.length > 0 && x < xs[xs.length - 1] - WINDOW_S) {
+      for (const series of [xs, mids, micros, buys, sells]) series.length = 0;
+      // Update ids restart too: bounds from gaps before the seek no longer apply.
+      delete root.dataset.staleAfterU;
+      delete root.dataset.freshFromU;
+    }
     let i = xs.length;
     while (i > 0 && xs[i - 1] > x) i--;
     xs.splice(i, 0, x);
@@ -187,13 +195,27 @@
     }
   }
 
+  /**
+   * The STALE markers are CSS on #dashboard[data-stale]; app-health.js sets it on each gap event,
+   * with the ids that bound the gap. The server conflates books but not gaps, so a book can
+   * arrive after a gap event that overtook it: a book from before a gap must not clear the
+   * marker, nor one from before the recovery raise it again.
+   */
+  function applyStale(b) {
+    const d = root.dataset;
+    if (!b.stale && d.staleAfterU !== undefined && b.u <= Number(d.staleAfterU)) return;
+    if (b.stale && d.freshFromU !== undefined && b.u < Number(d.freshFromU)) return;
+    const stale = b.stale ? "true" : "false";
+    if (d.stale !== stale) d.stale = stale;
+  }
+
   function paintBook() {
     const bidCum = cumulative(book.bids);
     const askCum = cumulative(book.asks);
     const maxCum = Math.max(bidCum[bidCum.length - 1] || 0, askCum[askCum.length - 1] || 0) || 1;
     paintSide(bidRows, book.bids, bidCum, maxCum);
     paintSide(askRows, book.asks, askCum, maxCum);
-    $("book-stale").hidden = !book.stale;
+    applyStale(book);
     const bid = book.bids[0], ask = book.asks[0];
     if (bid && ask) {
       const mid = (bid[0] + ask[0]) / 2;

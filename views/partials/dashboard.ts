@@ -6,10 +6,13 @@
 import type { Mode } from "../../src/switchboard.ts";
 import { type SafeHtml, html } from "../html.ts";
 import type { TileSpec } from "../tiles.ts";
+import { type ReplayControlsView, replayControls } from "./replay.ts";
 
 export const LADDER_LEVELS = 20;
 /** Browser feed: the dashboard needs no more than 10 book/feature frames per second. */
 export const DASHBOARD_THROTTLE_MS = 100;
+/** Rows the gap log keeps (app-health.js trims to this). */
+export const GAP_LOG_ROWS = 10;
 
 export interface DashboardView {
   readonly mode: Mode;
@@ -19,25 +22,18 @@ export interface DashboardView {
   readonly priceDecimals: number | null;
   readonly qtyDecimals: number | null;
   readonly tiles: readonly TileSpec[];
+  /** The replay control bar; null outside replay mode. */
+  readonly replay: ReplayControlsView | null;
 }
 
 export function feedUrl(symbol: string): string {
   const query = new URLSearchParams({
     symbols: symbol,
-    events: "book,features,trade,status",
+    events: "book,features,trade,gap,status",
     throttleMs: String(DASHBOARD_THROTTLE_MS),
   });
   return `/sse?${query.toString().replaceAll("%2C", ",")}`;
 }
-
-// _hyperscript: the badge follows the htmx SSE connection's lifecycle events. A stream that
-// ends (server restart) fires no error, only before:connection as htmx starts reconnecting.
-const STATUS_BEHAVIOUR = [
-  "on htmx:sse:before:connection from #sse-feed if @data-state is 'connected' then put 'reconnecting' into me then set @data-state to 'reconnecting' end",
-  "on htmx:sse:after:connection from #sse-feed put 'connected' into me then set @data-state to 'connected'",
-  "on htmx:sse:error from #sse-feed put 'reconnecting' into me then set @data-state to 'reconnecting'",
-  "on htmx:sse:close from #sse-feed put 'disconnected' into me then set @data-state to 'closed'",
-].join("\n");
 
 export function topbar(view: DashboardView): SafeHtml {
   return html`<header id="topbar" class="topbar">
@@ -47,15 +43,17 @@ export function topbar(view: DashboardView): SafeHtml {
   <div class="topbar-right">
     <span id="actor-states" class="actors" aria-label="actor states"></span>
     <span id="msg-rate" class="rate" title="SSE messages per second">0 msg/s</span>
-    <span id="sse-status" class="status" data-state="connecting" role="status" _="${STATUS_BEHAVIOUR}">connecting</span>
+    <span id="sse-status" class="status" data-state="connecting" role="status">connecting</span>
   </div>
 </header>`;
 }
 
 export function symbolSwitcher(view: DashboardView): SafeHtml {
+  // A page that proved the control token keeps it across symbols (the controls would lock otherwise).
+  const token = view.replay?.token ? `&token=${encodeURIComponent(view.replay.token)}` : "";
   const links = view.symbols.map(
     (symbol) =>
-      html`<a class="tab" href="/?symbol=${encodeURIComponent(symbol)}"${symbol === view.symbol ? html` aria-current="page"` : ""} _="on click add .switching to #dashboard">${symbol}</a>`,
+      html`<a class="tab" href="/?symbol=${encodeURIComponent(symbol)}${token}"${symbol === view.symbol ? html` aria-current="page"` : ""} _="on click add .switching to #dashboard">${symbol}</a>`,
   );
   return html`<nav id="symbol-switcher" class="tabs" aria-label="symbol">${links}</nav>`;
 }
@@ -63,7 +61,7 @@ export function symbolSwitcher(view: DashboardView): SafeHtml {
 export function chartPanel(view: DashboardView): SafeHtml {
   return html`<section id="chart-panel" class="panel chart-panel">
   <div class="panel-head">
-    <h2><span class="sym">${view.symbol}</span> mid &amp; microprice</h2>
+    <h2><span class="sym">${view.symbol}</span> mid &amp; microprice ${staleFlag("chart-stale")}</h2>
     <div class="readouts">
       <span class="readout"><em>mid</em> <b id="mid-value">—</b></span>
       <span class="readout micro"><em>micro</em> <b id="micro-value">—</b></span>
@@ -72,6 +70,11 @@ export function chartPanel(view: DashboardView): SafeHtml {
   </div>
   <div id="price-chart" class="chart" data-points="0"></div>
 </section>`;
+}
+
+/** Shown by CSS while #dashboard[data-stale="true"] (set by the scripts from book and gap events). */
+function staleFlag(id: string): SafeHtml {
+  return html`<span id="${id}" class="stale" title="the book missed an update and is being resynced; prices shown are the last good book">STALE · resyncing</span>`;
 }
 
 function ladderRows(side: "ask" | "bid"): SafeHtml[] {
@@ -87,7 +90,7 @@ export function ladder(view: DashboardView): SafeHtml {
   return html`<section id="book-panel" class="panel book-panel">
   <div class="panel-head">
     <h2>Order book <span class="muted">top ${LADDER_LEVELS}</span></h2>
-    <span id="book-stale" class="stale" hidden>STALE</span>
+    ${staleFlag("book-stale")}
   </div>
   <div class="ladder-head"><span>price</span><span>qty</span><span>cum</span></div>
   <div id="ladder" class="ladder" data-symbol="${view.symbol}">
@@ -120,6 +123,15 @@ export function tradeTape(): SafeHtml {
 </section>`;
 }
 
+/** The symbol's recent sequence gaps, newest first; app-health.js fills it from `gap` events. */
+export function gapLog(): SafeHtml {
+  return html`<section id="gap-panel" class="panel gap-panel">
+  <div class="panel-head"><h2>Gaps</h2><span id="gap-count" class="muted">0</span></div>
+  <div class="gap-head"><span>time</span><span>phase · ids</span><span>stale</span></div>
+  <ol id="gap-log" class="gap-log" data-rows="${GAP_LOG_ROWS}"><li class="gap-empty muted">no gaps</li></ol>
+</section>`;
+}
+
 /** The page's one SSE connection; named events reach app.js as DOM events on this element. */
 export function feedConnector(view: DashboardView): SafeHtml {
   return html`<div id="sse-feed" hidden hx-sse:connect="${feedUrl(view.symbol)}"></div>`;
@@ -127,13 +139,17 @@ export function feedConnector(view: DashboardView): SafeHtml {
 
 export function dashboardBody(view: DashboardView): SafeHtml {
   return html`${topbar(view)}
-<main id="dashboard" class="dashboard" data-symbol="${view.symbol}" data-price-decimals="${view.priceDecimals ?? ""}" data-qty-decimals="${view.qtyDecimals ?? ""}">
+<main id="dashboard" class="dashboard" data-stale="false" data-symbol="${view.symbol}" data-price-decimals="${view.priceDecimals ?? ""}" data-qty-decimals="${view.qtyDecimals ?? ""}">
   <div class="col-main">
+    ${view.replay ? replayControls(view.replay) : ""}
     ${chartPanel(view)}
     ${featureTiles(view)}
   </div>
   ${ladder(view)}
-  ${tradeTape()}
+  <div class="col-side">
+    ${tradeTape()}
+    ${gapLog()}
+  </div>
 </main>
 ${feedConnector(view)}`;
 }

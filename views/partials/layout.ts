@@ -22,6 +22,7 @@ export function layout(title: string, body: SafeHtml): SafeHtml {
 <script defer src="${assetUrl("_hyperscript.min.js")}"></script>
 <script defer src="${assetUrl("uPlot.iife.min.js")}"></script>
 <script defer src="${assetUrl("app.js")}"></script>
+<script defer src="${assetUrl("app-health.js")}"></script>
 </head>
 <body>
 ${body}

@@ -13,6 +13,7 @@ import hyperscriptPath from "../../node_modules/hyperscript.org/dist/_hyperscrip
 import uplotCssPath from "../../node_modules/uplot/dist/uPlot.min.css" with { type: "file" };
 import uplotPath from "../../node_modules/uplot/dist/uPlot.iife.min.js" with { type: "file" };
 import appCssPath from "../assets/app.css" with { type: "file" };
+import appHealthJsPath from "../assets/app-health.js" with { type: "file" };
 import appJsPath from "../assets/app.js" with { type: "file" };
 import faviconPath from "../assets/favicon.svg" with { type: "file" };
 import { HttpError } from "../http.ts";
@@ -40,6 +41,7 @@ export const ASSETS: Readonly<Record<string, Asset>> = {
   "uPlot.iife.min.js": asset(uplotPath, JS),
   "uPlot.min.css": asset(uplotCssPath, CSS),
   "app.js": asset(appJsPath, JS),
+  "app-health.js": asset(appHealthJsPath, JS),
   "app.css": asset(appCssPath, CSS),
   "favicon.svg": asset(faviconPath, SVG),
 };

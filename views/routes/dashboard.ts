@@ -1,13 +1,25 @@
-/** GET /: the dashboard page for one symbol (`?symbol=`, default the first served). */
+/**
+ * GET /: the dashboard page for one symbol (`?symbol=`, default the first
+ * served). In replay mode it carries the control bar; `?token=` that matches
+ * the control token is put on the bar's requests (never rendered otherwise).
+ */
 import { Elysia, t } from "elysia";
 import { decimalsOf, specFor } from "../../src/symbols.ts";
+import { provenToken } from "../control-auth.ts";
 import type { WebDeps } from "../deps.ts";
 import { type DashboardView, dashboardBody } from "../partials/dashboard.ts";
 import { layout } from "../partials/layout.ts";
+import type { ReplayControlsView, ReplayStatusLike } from "../partials/replay.ts";
 import { parseDashboardSymbol } from "../query.ts";
 import { pickTiles } from "../tiles.ts";
 
-export function dashboardView(deps: WebDeps, symbol: string): DashboardView {
+export function replayView(deps: WebDeps, presentedToken: string | null | undefined): ReplayControlsView | null {
+  if (deps.replay === undefined) return null;
+  const token = provenToken(presentedToken, deps.controlToken);
+  return { status: deps.replay.position() as ReplayStatusLike | null, token, locked: Boolean(deps.controlToken) && token === null };
+}
+
+export function dashboardView(deps: WebDeps, symbol: string, token?: string): DashboardView {
   const spec = specFor(symbol);
   return {
     mode: deps.mode,
@@ -16,6 +28,7 @@ export function dashboardView(deps: WebDeps, symbol: string): DashboardView {
     priceDecimals: spec ? decimalsOf(spec.tickSize) : null,
     qtyDecimals: spec ? decimalsOf(spec.lotSize) : null,
     tiles: pickTiles(deps.featureNames),
+    replay: replayView(deps, token),
   };
 }
 
@@ -28,10 +41,10 @@ export function dashboardRoutes(deps: WebDeps) {
     "/",
     ({ query }) => {
       const symbol = parseDashboardSymbol(query.symbol, deps.symbols);
-      return new Response(renderDashboard(dashboardView(deps, symbol)), {
+      return new Response(renderDashboard(dashboardView(deps, symbol, query.token)), {
         headers: { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" },
       });
     },
-    { query: t.Object({ symbol: t.Optional(t.String()) }) },
+    { query: t.Object({ symbol: t.Optional(t.String()), token: t.Optional(t.String()) }) },
   );
 }

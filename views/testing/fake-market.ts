@@ -103,6 +103,8 @@ export class FakeMarket {
   private bestBidTicks: number;
   private u = 1;
   private tradeId = 1;
+  /** Books are published flagged stale while true (a resync in progress). */
+  stale = false;
 
   constructor(
     readonly symbol: string,
@@ -112,6 +114,11 @@ export class FakeMarket {
   ) {
     this.random = rng(seed);
     this.bestBidTicks = Math.round(startPrice / tickSize);
+  }
+
+  /** The update id the next book will carry. */
+  get nextU(): number {
+    return this.u;
   }
 
   step(nowMs: number): (BookUpdate | Trade | FeatureRow)[] {
@@ -129,6 +136,7 @@ export class FakeMarket {
       qty: (side, level) => depth[side * TOP_LEVELS + level]!,
       exchTsMs: nowMs,
       u: this.u++,
+      stale: this.stale,
     });
     const items: (BookUpdate | Trade | FeatureRow)[] = [book];
     if (r() < 0.6) {
