@@ -96,7 +96,12 @@ describe("SymbolBook sync", () => {
     h.book.onSnapshot(snapshot(15), 1250, h.out);
     expect(h.book.state).toBe("live");
     expect(h.gaps[1]).toMatchObject({ phase: "recovered", u: 15, recoveredU: 15, staleMs: 250 });
-    expect(h.out.filter((e) => e.kind === "book" && e.stale)).toHaveLength(0); // nothing applied while stale
+    // One marker when the gap opened: the last good book (u=12), flagged stale, no level changes; nothing applied while stale.
+    const stale = h.updates().filter((e) => e.stale);
+    expect(stale).toHaveLength(1);
+    expect(stale[0]).toMatchObject({ u: 12, reset: false, stale: true });
+    expect(stale[0]!.levelSide).toHaveLength(0);
+    expect(Array.from(stale[0]!.topBidPrice)).toEqual([100, 99.9, 99]);
     expect(h.book.lastUpdateId).toBe(18);
     expect(h.book.book.bids.qtyAt(970)).toBe(1);
     expect(h.book.book.bids.qtyAt(990)).toBe(0); // replaced by the snapshot
@@ -127,7 +132,12 @@ describe("SymbolBook sync", () => {
     const h = harness();
     h.book.onSnapshot(snapshot(10), 0, h.out);
     h.book.onDiff(diff(11, 12, 10, [["100.5", "1"]]), 0, h.out);
-    expect(h.gaps[0]).toMatchObject({ reason: "crossed_book" });
-    expect(h.updates()).toHaveLength(1);
+    expect(h.gaps[0]).toMatchObject({ reason: "crossed_book", expectedPu: 10, u: 12 });
+    const [, marker] = h.updates();
+    expect(marker).toMatchObject({ stale: true, u: 10 });
+    // The crossing frame was undone: the last good book is what is served.
+    expect(Array.from(marker!.topBidPrice)).toEqual([100, 99.9]);
+    expect(h.book.book.isCrossed).toBe(false);
+    expect(h.book.book.bids.qtyAt(1005)).toBe(0);
   });
 });

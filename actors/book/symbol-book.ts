@@ -27,6 +27,7 @@ export class SymbolBook {
   private snapshotId = -1;
   private buffer: DepthDiffMsg[] = [];
   private readonly ticksPerUnit: number;
+  private previousQty = new Float64Array(64);
   /** The gap being resynced, if any. */
   private openGap: GapFact | null = null;
   counts = { applied: 0, stale: 0, duplicates: 0, gaps: 0, invalid: 0 };
@@ -55,7 +56,7 @@ export class SymbolBook {
       return;
     }
     if (this.snapshotId >= 0 ? !straddles(msg, this.snapshotId) : msg.prevFinalUpdateId !== this.lastUpdateId) {
-      this.startResync(msg, this.snapshotId >= 0 ? "snapshot_too_old" : "pu_mismatch", localTsMs);
+      this.startResync(msg, this.snapshotId >= 0 ? "snapshot_too_old" : "pu_mismatch", localTsMs, out);
       this.bufferDiff(msg);
       return;
     }
@@ -120,24 +121,33 @@ export class SymbolBook {
     // Validate the whole frame before touching the book: a bad frame must not leave it half-applied.
     if (!this.parseLevels(msg.levels, update)) {
       this.counts.invalid++;
-      this.startResync(msg, "invalid_levels", localTsMs);
+      this.startResync(msg, "invalid_levels", localTsMs, out);
       return;
     }
-    this.applyLevels(update);
+    const previousQty = this.applyLevels(update);
+    if (this.book.isCrossed) {
+      // The exchange never sends a crossed book: undo the frame so the last good book is what stays served.
+      this.undoLevels(update, previousQty);
+      this.startResync(msg, "crossed_book", localTsMs, out);
+      return;
+    }
     this.lastUpdateId = msg.finalUpdateId;
     this.snapshotId = -1;
-    if (this.book.isCrossed) {
-      this.startResync(msg, "crossed_book", localTsMs);
-      return;
-    }
     this.counts.applied++;
     this.fillTop(update);
     out.push(update);
   }
 
-  private startResync(msg: DepthDiffMsg, reason: GapReason, localTsMs: number): void {
+  /** Leaves live: the last good book is published once more, flagged stale, and a new snapshot is asked for. */
+  private startResync(msg: DepthDiffMsg, reason: GapReason, localTsMs: number, out: MarketEvent[]): void {
+    const wasLive = this.state === "live";
     this.state = "resyncing";
     this.reportGap(reason, this.lastUpdateId, msg, localTsMs);
+    if (wasLive) {
+      const marker = this.newUpdate(msg.exchTsMs, localTsMs, this.lastUpdateId, false, 0);
+      this.fillTop(marker);
+      out.push(marker);
+    }
   }
 
   private reportGap(reason: GapReason, expectedPu: number, msg: DepthDiffMsg, localTsMs: number): void {
@@ -205,9 +215,18 @@ export class SymbolBook {
     return true;
   }
 
-  private applyLevels(update: MutableBookUpdate): void {
+  /** Applies the update's levels; returns each level's previous quantity (a scratch buffer), for undo. */
+  private applyLevels(update: MutableBookUpdate): Float64Array {
     const { levelSide, levelPriceTicks, levelQty } = update;
-    for (let i = 0; i < levelSide.length; i++) this.book.apply(levelSide[i]!, levelPriceTicks[i]!, levelQty[i]!);
+    if (this.previousQty.length < levelSide.length) this.previousQty = new Float64Array(levelSide.length * 2);
+    const previous = this.previousQty;
+    for (let i = 0; i < levelSide.length; i++) previous[i] = this.book.apply(levelSide[i]!, levelPriceTicks[i]!, levelQty[i]!);
+    return previous;
+  }
+
+  private undoLevels(update: MutableBookUpdate, previousQty: Float64Array): void {
+    const { levelSide, levelPriceTicks } = update;
+    for (let i = levelSide.length - 1; i >= 0; i--) this.book.apply(levelSide[i]!, levelPriceTicks[i]!, previousQty[i]!);
   }
 
   private fillTop(update: MutableBookUpdate): void {
