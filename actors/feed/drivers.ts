@@ -94,7 +94,7 @@ export function createDriver(input: FeedInput, sink: FeedSink): FeedDriver {
       };
     }
     case "live": {
-      const driver = new LiveDriver(input, { frames, log: sink.log });
+      const driver = new LiveDriver(input, { frames: coalesced(frames), log: sink.log });
       return {
         start: () => {
           driver.start().catch((error: unknown) => sink.log(`genesis: live feed failed to start: ${String(error)}`));
@@ -108,4 +108,25 @@ export function createDriver(input: FeedInput, sink: FeedSink): FeedDriver {
       };
     }
   }
+}
+
+/**
+ * Frames that arrive together (a burst of trades from one sweep, several
+ * frames in one TCP read) are delivered as one batch on the next turn of the
+ * event loop: the pipeline's per-message cost is paid once per burst rather
+ * than per frame, which is what keeps the last frame of a burst fast.
+ * (Microtasks would not do: they run after every websocket callback.)
+ */
+export function coalesced(deliver: (frames: RawFrame[]) => void): (frames: RawFrame[]) => void {
+  let pending: RawFrame[] = [];
+  return (frames) => {
+    if (pending.length === 0) {
+      setImmediate(() => {
+        const batch = pending;
+        pending = [];
+        deliver(batch);
+      });
+    }
+    for (const frame of frames) pending.push(frame);
+  };
 }

@@ -3,11 +3,11 @@
  * four files, 2023 and 2024 day pairs: 145,749 frames), streamed from disk:
  * gunzip, line split, receive-time parse, snapshot attribution and the
  * merge by time; no decoding. Median of 5 rounds after a warm-up.
- * Run: `bun -e 'console.log(await (await import("./actors/feed/recordings/read.bench.ts")).run())'`.
+ * Run alone: `bun bench/run.ts recordings`.
  */
-import type { BenchResult } from "../../../bench/run.ts";
-import { sharedDataFile } from "../../../src/shared-data.ts";
-import { readRecording } from "./read.ts";
+import type { BenchResult } from "./run.ts";
+import { sharedDataFile } from "../src/shared-data.ts";
+import { readRecording } from "../actors/feed/recordings/read.ts";
 
 const FILES = ["btcusdt_20230404.dat.gz", "btcusdt_20230405.dat.gz", "btcusdt_20240718.gz", "btcusdt_20240719.gz"];
 const ROUNDS = 5;
