@@ -31,8 +31,12 @@ export interface Subscriber {
   close(reason: string): void;
 }
 
+/** An in-process consumer of the structured items (the recorder): no JSON, every item, in order. */
+export type ItemListener = (items: readonly HubItem[]) => void;
+
 export class Fanout {
   private readonly subscribers = new Set<Subscriber>();
+  private readonly listeners = new Set<ItemListener>();
   private nextId = 1;
   published = 0;
   droppedSubscribers = 0;
@@ -59,8 +63,17 @@ export class Fanout {
     };
   }
 
+  /** Registers a listener for every published batch of items; returns the unsubscribe function. */
+  listen(listener: ItemListener): () => void {
+    this.listeners.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
+  }
+
   publish(items: readonly HubItem[]): void {
     this.published += items.length;
+    for (const listener of this.listeners) listener(items);
     if (this.subscribers.size === 0) return;
     for (const item of items) {
       const event: HubEventName = item.kind === "features" ? "features" : item.kind;

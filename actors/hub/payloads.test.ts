@@ -38,3 +38,16 @@ describe("payload encoders write exactly what JSON.stringify would", () => {
     expect(bookJson(update)).toBe(JSON.stringify(bookPayload(update)));
   });
 });
+
+import { Fanout } from "./fanout.ts";
+
+test("listeners get every published item, structured, in order; unsubscribing stops them", () => {
+  const fanout = new Fanout(["mid"]);
+  const seen: string[] = [];
+  const stop = fanout.listen((items) => seen.push(...items.map((i) => `${i.kind}:${i.symbol}`)));
+  const row: FeatureRow = { kind: "features", symbol: "BTCUSDT", exchTsMs: 1, localTsMs: 1, values: Float64Array.of(1) };
+  fanout.publish([row, { ...row, symbol: "ETHUSDT" }]);
+  stop();
+  fanout.publish([row]);
+  expect(seen).toEqual(["features:BTCUSDT", "features:ETHUSDT"]);
+});
