@@ -36,6 +36,14 @@ describe("cli", () => {
     expect(options).toMatchObject({ mode: "live", binanceWs: "ws://127.0.0.1:9000", binanceRest: "http://127.0.0.1:9001", depthSpeed: "0ms" });
   });
 
+  test("database flags", () => {
+    expect(parseArgs([])).toMatchObject({ dataDir: "./genesis-data", recordBookMs: 100, fromDb: false });
+    expect(parseArgs(["--no-record"])).toMatchObject({ record: false });
+    expect(parseArgs(["--db", "postgres://root@127.0.0.1:5432/test", "--record-book-ms", "0"])).toMatchObject({ db: "postgres://root@127.0.0.1:5432/test", recordBookMs: 0 });
+    const fromDb = parseArgs(["--mode", "replay", "--from-db", "--symbols", "BTCUSDT", "--start", "2024-07-18T23:57:00Z", "--end", "1721347300000"]);
+    expect(fromDb).toMatchObject({ fromDb: true, symbols: ["BTCUSDT"], start: Date.parse("2024-07-18T23:57:00Z"), end: 1721347300000 });
+  });
+
   test("export", () => {
     expect(parseArgs(["export", "--input", recording, "--events", "book,gap"])).toEqual({ command: "export", input: [recording], events: ["book", "gap"], engine: "native" } as never);
   });
@@ -56,6 +64,12 @@ describe("cli", () => {
     [["--binance-ws", "https://x"], "--binance-ws"],
     [["--depth-speed", "1ms"], "--depth-speed"],
     [["export"], "--input"],
+    [["--db", "mysql://x"], "--db"],
+    [["--record-book-ms", "-5"], "--record-book-ms"],
+    [["--mode", "replay", "--from-db", "--symbols", "BTCUSDT", "--start", "2024-07-18"], "--end"],
+    [["--mode", "replay", "--from-db", "--start", "2024-07-18", "--end", "2024-07-19"], "--symbols"],
+    [["--mode", "replay", "--from-db", "--symbols", "BTCUSDT", "--start", "yesterday", "--end", "2024-07-19"], "--start"],
+    [["--from-db"], "--mode replay"],
     [["export", "--input", recording, "--events", "book,quotes"], "quotes"],
   ])("%p exits 2 naming %s", (argv, named) => {
     const exit = exitOf(argv);

@@ -25,7 +25,14 @@ export interface ServeOptions {
   rate: number;
   input: string[];
   speed: ReplaySpeed;
-  record: string | undefined;
+  /** A folder: record raw frames there. false: --no-record, no database recording either. */
+  record: string | false | undefined;
+  db: string | undefined;
+  dataDir: string;
+  recordBookMs: number;
+  fromDb: boolean;
+  start: number | undefined;
+  end: number | undefined;
   binanceWs: string;
   binanceRest: string;
   depthSpeed: DepthSpeed;
@@ -105,6 +112,14 @@ function url(flag: string, protocols: string[]) {
   };
 }
 
+function instant(flag: string) {
+  return (value: string): number => {
+    const ms = /^\d{10,16}$/.test(value) ? Number(value) : Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(value) || !value.includes("T") ? value : `${value}Z`);
+    if (!Number.isFinite(ms)) throw new InvalidArgumentError(`${flag} must be an ISO-8601 time or epoch milliseconds, got "${value}"`);
+    return ms;
+  };
+}
+
 function eventList(value: string): ExportEvent[] {
   const events = value.split(",").map((e) => e.trim());
   for (const event of events) {
@@ -128,7 +143,14 @@ export function buildProgram(onParsed: (options: ServeOptions | ExportOptions) =
     .addOption(new Option("--rate <eventsPerSecond>", "sim: book events per second per symbol").argParser(positiveNumber("--rate")).default(150))
     .addOption(new Option("--input <files>", "replay: recordings, comma-separated (hftbacktest, cryptofeed or Tardis CSV; gzip or plain)").argParser(fileList))
     .addOption(new Option("--speed <factor>", "replay: 1, 10, 100... or max").argParser(replaySpeed).default(1))
-    .addOption(new Option("--record <dir>", "record every raw frame to DIR (gzip, hourly files, hftbacktest format)"))
+    .addOption(new Option("--record <dir>", "also record every raw frame to DIR (gzip, hourly files, hftbacktest format)"))
+    .addOption(new Option("--no-record", "record nothing: no database, no frames"))
+    .addOption(new Option("--db <url>", "PostgreSQL or TimescaleDB to record into (default: embedded PostgreSQL under --data-dir)").env("DATABASE_URL").argParser(url("--db", ["postgres:", "postgresql:"])))
+    .addOption(new Option("--data-dir <dir>", "where the embedded database and spill files live").default("./genesis-data"))
+    .addOption(new Option("--record-book-ms <ms>", "book snapshot cadence in the database, 0 for every update").argParser(integerIn("--record-book-ms", 0, 3_600_000)).default(100))
+    .addOption(new Option("--from-db", "replay: from the database (with --symbols, --start, --end) instead of files").default(false))
+    .addOption(new Option("--start <time>", "replay --from-db: start, ISO-8601 or epoch ms").argParser(instant("--start")))
+    .addOption(new Option("--end <time>", "replay --from-db: end, ISO-8601 or epoch ms").argParser(instant("--end")))
     .addOption(new Option("--binance-ws <url>", "live: websocket base").argParser(url("--binance-ws", ["wss:", "ws:"])).default("wss://fstream.binance.com"))
     .addOption(new Option("--binance-rest <url>", "live: REST base").argParser(url("--binance-rest", ["https:", "http:"])).default("https://fapi.binance.com"))
     .addOption(new Option("--depth-speed <speed>", "live: depth diff stream speed").choices(["0ms", "100ms", "250ms", "500ms"]).default("100ms"))
@@ -174,7 +196,17 @@ export function parseArgs(argv: readonly string[]): ServeOptions | ExportOptions
 }
 
 function checkServe(options: ServeOptions): void {
-  if (options.mode === "replay" && options.input.length === 0) throw new CliExit(2, "genesis: --mode replay needs --input FILE[,FILE...]");
+  if (options.fromDb) {
+    if (options.mode !== "replay") throw new CliExit(2, `genesis: --from-db is for --mode replay (got --mode ${options.mode})`);
+    if (options.input.length > 0) throw new CliExit(2, "genesis: --from-db replays the database; drop --input");
+    if (!options.symbols) throw new CliExit(2, "genesis: --from-db needs --symbols");
+    if (options.start === undefined || options.end === undefined) throw new CliExit(2, "genesis: --from-db needs --start and --end");
+    if (options.start >= options.end) throw new CliExit(2, "genesis: --start must be before --end");
+    if (options.record === false) throw new CliExit(2, "genesis: --from-db reads the database; it cannot go with --no-record");
+    return;
+  }
+  if ((options.start !== undefined || options.end !== undefined) && !options.fromDb) throw new CliExit(2, "genesis: --start and --end are for --from-db");
+  if (options.mode === "replay" && options.input.length === 0) throw new CliExit(2, "genesis: --mode replay needs --input FILE[,FILE...] (or --from-db)");
   if (options.mode !== "replay" && options.input.length > 0) throw new CliExit(2, `genesis: --input is for --mode replay (got --mode ${options.mode})`);
   if (options.mode !== "replay") options.symbols ??= [...DEFAULT_SYMBOLS];
 }

@@ -17,7 +17,7 @@ export interface MarketSource {
 }
 
 export async function marketSource(options: ServeOptions): Promise<MarketSource> {
-  const recordDir = options.record;
+  const recordDir = typeof options.record === "string" ? options.record : undefined;
   switch (options.mode) {
     case "sim": {
       const symbols = options.symbols!;
