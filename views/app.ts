@@ -8,6 +8,7 @@ import type { WebDeps } from "./deps.ts";
 import { SECURITY_HEADERS } from "./http.ts";
 import { assetRoutes } from "./routes/assets.ts";
 import { dashboardRoutes } from "./routes/dashboard.ts";
+import { historyRoutes } from "./routes/history.ts";
 import { opsRoutes } from "./routes/ops.ts";
 import { replayRoutes } from "./routes/replay.ts";
 import { streamRoutes } from "./routes/stream.ts";
@@ -30,6 +31,7 @@ export function createWebApp(deps: WebDeps) {
     .use(opsRoutes(deps))
     .use(streamRoutes(deps))
     .use(replayRoutes(deps))
+    .use(historyRoutes(deps))
     .use(assetRoutes())
     .use(dashboardRoutes(deps));
 }

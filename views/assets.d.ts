@@ -19,3 +19,7 @@ declare module "*/assets/app-health.js" {
   const path: string;
   export default path;
 }
+declare module "*/assets/app-history.js" {
+  const path: string;
+  export default path;
+}

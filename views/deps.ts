@@ -6,6 +6,7 @@ import type { Fanout } from "../actors/hub/fanout.ts";
 import type { Mode } from "../src/switchboard.ts";
 import type { PlaybackCommand } from "../actors/feed/drivers.ts";
 import type { ReplayPosition } from "../actors/feed/replay-driver.ts";
+import type { HistoryQueries } from "../src/db/history.ts";
 
 export interface HealthReport {
   status: "ok" | "degraded";
@@ -35,6 +36,8 @@ export interface WebDeps {
   controlToken?: string;
   /** Comment heartbeat period per SSE client; default 15 000 ms. */
   sseHeartbeatMs?: number;
+  /** The recorded history (`/api/history`, `/api/trades`, the chart's prefill); absent when recording is off. */
+  history?: HistoryQueries;
 }
 
 export interface ReplayControls {

@@ -5,7 +5,8 @@
  * the one-line JSON. This module folds those events into state and paints
  * once per animation frame: the ladder and tiles from the latest message,
  * the chart at most every CHART_MIN_INTERVAL_MS, the tape from new trades.
- * Gaps and the gap log are app-health.js's.
+ * Gaps and the gap log are app-health.js's; the recorded past (the chart's
+ * coarse left part) is loaded by app-history.js and drawn here.
  * It only fills elements the server rendered (stable ids); text goes through
  * textContent and styles through the CSSOM, so no HTML is ever built from data.
  */
@@ -67,6 +68,28 @@
   let framePending = false;
   let received = 0;
   const xs = [], mids = [], micros = [], buys = [], sells = [];
+  // The recorded past at bucket resolution (x in seconds, the bucket's close mid), drawn left of the
+  // live points. Live mids that age out of WINDOW_S fold into it, so the chart keeps spanning the hour.
+  const HISTORY_WINDOW_S = 3600;
+  let past = null; // { stepS, xs, mids } once app-history.js delivered
+
+  root.addEventListener("genesis:history", (event) => {
+    const { stepMs, xs: pastXs, mids: pastMids } = event.detail;
+    past = { stepS: stepMs / 1000, xs: pastXs.slice(), mids: pastMids.slice() };
+    chartDirty = true;
+    schedule();
+  });
+
+  /** A live mid leaving the live window: it becomes (or updates) the close of its bucket. */
+  function foldIntoPast(x, mid) {
+    const n = past.xs.length;
+    const bucket = Math.floor(x / past.stepS) * past.stepS;
+    if (n > 0 && past.xs[n - 1] === bucket) past.mids[n - 1] = mid;
+    else if (n === 0 || bucket > past.xs[n - 1]) {
+      past.xs.push(bucket);
+      past.mids.push(mid);
+    }
+  }
 
   function schedule() {
     if (!framePending) {
@@ -80,6 +103,7 @@
     // A replay seek back in time: start afresh, or trimChart would drop every new point as too old.
     if (xs.length > 0 && x < xs[xs.length - 1] - WINDOW_S) {
       for (const series of [xs, mids, micros, buys, sells]) series.length = 0;
+      past = null;
       // Update ids restart too: bounds from gaps before the seek no longer apply.
       delete root.dataset.staleAfterU;
       delete root.dataset.freshFromU;
@@ -100,7 +124,24 @@
     const newest = xs[xs.length - 1];
     let drop = 0;
     while (drop < xs.length && (xs[drop] < newest - WINDOW_S || xs.length - drop > MAX_POINTS)) drop++;
+    if (past) {
+      for (let i = 0; i < drop; i++) if (mids[i] !== null) foldIntoPast(xs[i], mids[i]);
+      let old = 0;
+      while (old < past.xs.length && past.xs[old] < newest - HISTORY_WINDOW_S) old++;
+      if (old > 0) for (const series of [past.xs, past.mids]) series.splice(0, old);
+    }
     if (drop > 0) for (const series of [xs, mids, micros, buys, sells]) series.splice(0, drop);
+  }
+
+  /** The live series, preceded by the past buckets older than the first live point. */
+  function chartData() {
+    const live = [xs, mids, micros, buys, sells];
+    if (!past) return live;
+    let n = 0;
+    while (n < past.xs.length && (xs.length === 0 || past.xs[n] < xs[0])) n++;
+    if (n === 0) return live;
+    const none = new Array(n).fill(null);
+    return [past.xs.slice(0, n).concat(xs), past.mids.slice(0, n).concat(mids), none.concat(micros), none.concat(buys), none.concat(sells)];
   }
 
   function parse(event) {
@@ -326,8 +367,10 @@
 
   function paintChart(now) {
     trimChart();
-    chart.setData([xs, mids, micros, buys, sells]);
-    chartEl.dataset.points = String(xs.length);
+    const data = chartData();
+    chart.setData(data);
+    chartEl.dataset.points = String(data[0].length);
+    if (past) chartEl.dataset.pastPoints = String(past.xs.length);
     lastChartPaint = now;
     chartDirty = false;
   }

@@ -24,6 +24,8 @@ export interface DashboardView {
   readonly tiles: readonly TileSpec[];
   /** The replay control bar; null outside replay mode. */
   readonly replay: ReplayControlsView | null;
+  /** The chart loads the last hour from /api/history (app-history.js): a database records and the feed is not a replay. */
+  readonly history?: boolean;
 }
 
 export function feedUrl(symbol: string): string {
@@ -139,7 +141,7 @@ export function feedConnector(view: DashboardView): SafeHtml {
 
 export function dashboardBody(view: DashboardView): SafeHtml {
   return html`${topbar(view)}
-<main id="dashboard" class="dashboard" data-stale="false" data-symbol="${view.symbol}" data-price-decimals="${view.priceDecimals ?? ""}" data-qty-decimals="${view.qtyDecimals ?? ""}">
+<main id="dashboard" class="dashboard" data-stale="false" data-symbol="${view.symbol}" data-price-decimals="${view.priceDecimals ?? ""}" data-qty-decimals="${view.qtyDecimals ?? ""}"${view.history ? html` data-history="on"` : ""}>
   <div class="col-main">
     ${view.replay ? replayControls(view.replay) : ""}
     ${chartPanel(view)}

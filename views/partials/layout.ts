@@ -23,6 +23,7 @@ export function layout(title: string, body: SafeHtml): SafeHtml {
 <script defer src="${assetUrl("uPlot.iife.min.js")}"></script>
 <script defer src="${assetUrl("app.js")}"></script>
 <script defer src="${assetUrl("app-health.js")}"></script>
+<script defer src="${assetUrl("app-history.js")}"></script>
 </head>
 <body>
 ${body}

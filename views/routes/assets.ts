@@ -14,6 +14,7 @@ import uplotCssPath from "../../node_modules/uplot/dist/uPlot.min.css" with { ty
 import uplotPath from "../../node_modules/uplot/dist/uPlot.iife.min.js" with { type: "file" };
 import appCssPath from "../assets/app.css" with { type: "file" };
 import appHealthJsPath from "../assets/app-health.js" with { type: "file" };
+import appHistoryJsPath from "../assets/app-history.js" with { type: "file" };
 import appJsPath from "../assets/app.js" with { type: "file" };
 import faviconPath from "../assets/favicon.svg" with { type: "file" };
 import { HttpError } from "../http.ts";
@@ -42,6 +43,7 @@ export const ASSETS: Readonly<Record<string, Asset>> = {
   "uPlot.min.css": asset(uplotCssPath, CSS),
   "app.js": asset(appJsPath, JS),
   "app-health.js": asset(appHealthJsPath, JS),
+  "app-history.js": asset(appHistoryJsPath, JS),
   "app.css": asset(appCssPath, CSS),
   "favicon.svg": asset(faviconPath, SVG),
 };

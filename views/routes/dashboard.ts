@@ -29,6 +29,8 @@ export function dashboardView(deps: WebDeps, symbol: string, token?: string): Da
     qtyDecimals: spec ? decimalsOf(spec.lotSize) : null,
     tiles: pickTiles(deps.featureNames),
     replay: replayView(deps, token),
+    // A replay's clock is the recording's, not the last hour's: no prefill there.
+    history: deps.history !== undefined && deps.mode !== "replay",
   };
 }
 
