@@ -4,6 +4,8 @@
  * take playback commands. Each driver pushes RawFrame batches to a sink.
  */
 import type { RawFrame } from "../../src/switchboard.ts";
+import type { Sql } from "postgres";
+import { DbReplayDriver } from "./db-replay-driver.ts";
 import { LiveDriver, type LiveDriverOptions } from "./live/live-driver.ts";
 import { FrameRecorder } from "./recordings/recorder.ts";
 import { ReplayDriver, type ReplayPosition, type ReplaySpeed } from "./replay-driver.ts";
@@ -11,8 +13,16 @@ import { SimDriver, type SimDriverOptions } from "./sim-driver.ts";
 
 export type FeedInput =
   | ({ mode: "sim" } & SimDriverOptions & Recording)
-  | ({ mode: "replay"; paths: readonly string[]; speed: ReplaySpeed; batchFrames?: number } & Recording)
+  | ({ mode: "replay"; paths: readonly string[]; speed: ReplaySpeed; batchFrames?: number; fromDb?: DbReplaySource } & Recording)
   | ({ mode: "live" } & LiveDriverOptions & Recording);
+
+/** Replay recorded book snapshots and trades from the database instead of files. */
+export interface DbReplaySource {
+  readonly sql: Sql;
+  readonly symbols: readonly string[];
+  readonly fromMs: number;
+  readonly toMs: number;
+}
 
 interface Recording {
   /** Record every frame the feed delivers (hftbacktest format, gzip, hourly files). */
@@ -68,16 +78,16 @@ export function createDriver(input: FeedInput, sink: FeedSink): FeedDriver {
       };
     }
     case "replay": {
-      const driver = new ReplayDriver(
-        { paths: input.paths, speed: input.speed, batchFrames: input.batchFrames },
-        {
-          frames,
-          finished: sink.finished,
-          position: sink.position,
-          rewound: sink.rewound,
-          error: (error) => sink.log(`genesis: replay failed: ${error.message}`),
-        },
-      );
+      const replaySink = {
+        frames,
+        finished: sink.finished,
+        position: sink.position,
+        rewound: sink.rewound,
+        error: (error: Error) => sink.log(`genesis: replay failed: ${error.message}`),
+      };
+      const driver = input.fromDb
+        ? new DbReplayDriver({ ...input.fromDb, speed: input.speed, batchFrames: input.batchFrames }, replaySink)
+        : new ReplayDriver({ paths: input.paths, speed: input.speed, batchFrames: input.batchFrames }, replaySink);
       return {
         start: () => driver.start(),
         stop: async () => {
