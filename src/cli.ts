@@ -146,7 +146,7 @@ export function buildProgram(onParsed: (options: ServeOptions | ExportOptions) =
     .addOption(new Option("--record <dir>", "also record every raw frame to DIR (gzip, hourly files, hftbacktest format)"))
     .addOption(new Option("--no-record", "record nothing: no database, no frames"))
     .addOption(new Option("--db <url>", "PostgreSQL or TimescaleDB to record into (default: embedded PostgreSQL under --data-dir)").env("DATABASE_URL").argParser(url("--db", ["postgres:", "postgresql:"])))
-    .addOption(new Option("--data-dir <dir>", "where the embedded database and spill files live").default("./genesis-data"))
+    .addOption(new Option("--data-dir <dir>", "where the embedded database and spill files live").env("GENESIS_DATA_DIR").default("./genesis-data"))
     .addOption(new Option("--record-book-ms <ms>", "book snapshot cadence in the database, 0 for every update").argParser(integerIn("--record-book-ms", 0, 3_600_000)).default(100))
     .addOption(new Option("--from-db", "replay: from the database (with --symbols, --start, --end) instead of files").default(false))
     .addOption(new Option("--start <time>", "replay --from-db: start, ISO-8601 or epoch ms").argParser(instant("--start")))

@@ -3,9 +3,13 @@
  * Entry point: `genesis [flags]` runs the service, `genesis export` turns
  * recordings into NDJSON events (see `genesis --help`).
  */
+import { installPostgresNullSocketGuard } from "../actors/recorder/postgres-guard.ts";
 import { CliExit, parseArgs } from "./cli.ts";
 import { runExport } from "./commands/export.ts";
 import { serve } from "./commands/serve.ts";
+
+// postgres.js can throw from a timer when a connection dies (porsager/postgres #1066): contained, not fatal.
+installPostgresNullSocketGuard();
 
 try {
   const options = parseArgs(Bun.argv.slice(2));

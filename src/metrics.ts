@@ -47,6 +47,31 @@ export function createMetrics(system: GenesisSystem): Metrics {
   counterFrom("genesis_feature_rows_total", "Feature rows computed.", [], () => [[{}, system.counters().analytics.featureRows]]);
   counterFrom("genesis_ffi_seconds_total", "Time spent inside native feature calls (bun:ffi), including the call.", [], () => [[{}, system.counters().ffiNs / 1e9]]);
   counterFrom("genesis_sse_dropped_clients_total", "SSE clients dropped because their bounded queue overflowed.", [], () => [[{}, system.fanout.droppedSubscribers]]);
+  counterFrom("genesis_recorder_rows_total", "Recorder rows per table: received (after book sampling), written to the database, spilled to local files, retried after a failed write.", ["table", "kind"], () => {
+    const counters = system.recorderCounters();
+    if (!counters) return [];
+    const out: [Record<string, string>, number][] = [];
+    for (const [table, c] of Object.entries(counters.tables)) {
+      for (const kind of ["received", "written", "spilled", "retried"] as const) out.push([{ table, kind }, c[kind]]);
+    }
+    return out;
+  });
+  new Gauge({
+    name: "genesis_recorder_buffered_rows",
+    help: "Rows the recorder holds in memory, not yet in the database.",
+    registers: [registry],
+    collect() {
+      this.set(system.recorderCounters()?.total.buffered ?? 0);
+    },
+  });
+  new Gauge({
+    name: "genesis_recorder_degraded",
+    help: "1 while the recorder cannot write to the database (it buffers and spills meanwhile).",
+    registers: [registry],
+    collect() {
+      this.set(system.recorderCounters()?.state === "degraded" ? 1 : 0);
+    },
+  });
   new Gauge({
     name: "genesis_sse_clients",
     help: "Connected SSE subscribers.",

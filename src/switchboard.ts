@@ -15,6 +15,7 @@ export const ActorId = {
   book: "book",
   analytics: "analytics",
   hub: "hub",
+  recorder: "recorder",
 } as const;
 export type ActorId = (typeof ActorId)[keyof typeof ActorId];
 
@@ -168,6 +169,7 @@ export interface ActorCommands {
   book: FeedFramesEvent | { readonly type: "book.reset" };
   analytics: BookUpdatedEvent | { readonly type: "analytics.reset" };
   hub: HubCommand;
+  recorder: { readonly type: "recorder.stop"; readonly timeoutMs?: number };
 }
 
 /** A status fact for the console and SSE consumers. */

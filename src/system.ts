@@ -3,7 +3,9 @@
  * hub, each a long-lived child with a systemId (see switchboard.ts). This is
  * the only place that knows the whole topology.
  */
-import { type Actor, createActor, setup } from "xstate";
+import { type Actor, createActor, enqueueActions, setup } from "xstate";
+import { recorderMachine, recorderStatus, type RecorderContext, type RecorderInput } from "../actors/recorder/recorder.machine.ts";
+import type { RecorderCounters } from "../actors/recorder/recorder-core.ts";
 import { analyticsMachine, type AnalyticsContext, ffiNanoseconds } from "../actors/analytics/analytics.machine.ts";
 import { FEATURE_NAMES } from "../actors/analytics/engine.ts";
 import { bookMachine, type BookContext, type BookCounters, type BookGapFact } from "../actors/book/book.machine.ts";
@@ -22,16 +24,23 @@ export interface SystemConfig {
   /** Instrument specs from the exchange (exchangeInfo); others come from src/symbols.ts or the data. */
   readonly specs?: Readonly<Record<string, SymbolSpec>>;
   readonly notionalUsd?: number;
+  /** Record into the database (the recorder listens to the hub's Fanout). */
+  readonly recorder?: Omit<RecorderInput, "fanout">;
   /** How often a status fact is published; 0 disables it (benchmarks). */
   readonly statusIntervalMs?: number;
 }
 
 const rootMachine = setup({
   types: { context: {} as { config: SystemConfig; fanout: Fanout }, input: {} as { config: SystemConfig; fanout: Fanout } },
-  actors: { feed: feedMachine, book: bookMachine, analytics: analyticsMachine, hub: hubMachine },
+  actors: { feed: feedMachine, book: bookMachine, analytics: analyticsMachine, hub: hubMachine, recorder: recorderMachine },
 }).createMachine({
   id: "genesis",
   context: ({ input }) => input,
+  // The recorder exists only when recording: spawned, not invoked, so it can be absent.
+  entry: enqueueActions(({ context, enqueue }) => {
+    const recorder = context.config.recorder;
+    if (recorder) enqueue.spawnChild("recorder", { id: ActorId.recorder, systemId: ActorId.recorder, input: { ...recorder, fanout: context.fanout } });
+  }),
   invoke: [
     { id: ActorId.hub, systemId: ActorId.hub, src: "hub", input: ({ context }) => ({ fanout: context.fanout }) },
     {
@@ -99,6 +108,26 @@ export class GenesisSystem {
     this.child(ActorId.book).on("book.gap", listener);
   }
 
+  /** The recorder's counters, or null when not recording. */
+  recorderCounters(): RecorderCounters | null {
+    const context = this.root.system.get(ActorId.recorder)?.getSnapshot()?.context as RecorderContext | undefined;
+    return context ? context.core.counters() : null;
+  }
+
+  /** Stops the feed first, then lets the recorder write (or spill) what it holds. */
+  async stopGracefully(timeoutMs = 5000): Promise<void> {
+    actorRef(this.root.system, ActorId.feed).send({ type: "feed.stop" });
+    const recorder = this.root.system.get(ActorId.recorder);
+    if (recorder && recorder.getSnapshot().status === "active") {
+      const stopped = new Promise<void>((resolve) => {
+        recorder.subscribe({ complete: () => resolve() });
+      });
+      recorder.send({ type: "recorder.stop", timeoutMs });
+      await Promise.race([stopped, Bun.sleep(timeoutMs + 1000)]);
+    }
+    this.stop();
+  }
+
   stop(): void {
     if (this.statusTimer) clearInterval(this.statusTimer);
     this.fanout.closeAll("server shutting down");
@@ -113,7 +142,11 @@ export class GenesisSystem {
     for (const id of Object.values(ActorId)) {
       const actor = this.root.system.get(id);
       const snapshot = actor?.getSnapshot();
-      states[id] = snapshot ? (snapshot.status === "active" ? String(snapshot.value) : snapshot.status) : "absent";
+      if (!snapshot) {
+        if (id !== ActorId.recorder) states[id] = "absent";
+        continue;
+      }
+      states[id] = id === ActorId.recorder ? recorderStatus(snapshot.value) : snapshot.status === "active" ? String(snapshot.value) : snapshot.status;
     }
     return states;
   }

@@ -83,7 +83,7 @@ test.skipIf(!HAS_CHROMIUM || (!useHarness && !HAS_DATA))(
   async () => {
     const url = useHarness
       ? await start("views/testing/harness.ts", ["--port", "0", "--replay", "--control-token", TOKEN])
-      : await start("src/main.ts", ["--mode", "replay", "--input", INPUT.join(","), "--speed", "10", "--port", "0", "--token", TOKEN]);
+      : await start("src/main.ts", ["--mode", "replay", "--input", INPUT.join(","), "--speed", "10", "--port", "0", "--token", TOKEN, "--no-record"]);
     const page = await browser!.newPage({ viewport: { width: 1440, height: 900 }, deviceScaleFactor: 1 });
     const problems = collectProblems(page);
     expect((await page.goto(`${url}/?symbol=BTCUSDT&token=${TOKEN}`, { waitUntil: "domcontentloaded" }))?.status()).toBe(200);

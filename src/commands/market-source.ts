@@ -8,6 +8,7 @@ import { fetchExchangeInfo } from "../../actors/feed/live/exchange-info.ts";
 import { discoverSymbols, readExchangeInfoTickSizes } from "../../actors/feed/recordings/read.ts";
 import type { ReplaySpeed } from "../../actors/feed/replay-driver.ts";
 import { CliExit, type ServeOptions } from "../cli.ts";
+import type { Database } from "../db/database.ts";
 import type { SymbolSpec } from "../switchboard.ts";
 
 export interface MarketSource {
@@ -16,7 +17,7 @@ export interface MarketSource {
   readonly specs: Record<string, SymbolSpec>;
 }
 
-export async function marketSource(options: ServeOptions): Promise<MarketSource> {
+export async function marketSource(options: ServeOptions, database: Database | null = null): Promise<MarketSource> {
   const recordDir = typeof options.record === "string" ? options.record : undefined;
   switch (options.mode) {
     case "sim": {
@@ -24,6 +25,11 @@ export async function marketSource(options: ServeOptions): Promise<MarketSource>
       return { symbols, specs: {}, feed: { mode: "sim", symbols, seed: options.seed, paced: true, eventsPerSecondPerSymbol: options.rate, recordDir } };
     }
     case "replay":
+      if (options.fromDb) {
+        const symbols = options.symbols!;
+        const fromDb = { sql: database!.sql, symbols, fromMs: options.start!, toMs: options.end! };
+        return { symbols, specs: {}, feed: { mode: "replay", paths: [], speed: options.speed, fromDb, recordDir } };
+      }
       return replaySource(options.input, options.symbols, options.speed, recordDir);
     case "live": {
       const symbols = options.symbols!;

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { MIGRATIONS } from "../../sql/index.ts";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { openDatabase } from "./database.ts";
@@ -75,8 +76,8 @@ for (const kind of ["server", "embedded"] as EngineKind[]) {
     });
 
     test("migrations ran on open", async () => {
-      const rows = await t.db.sql`SELECT name FROM genesis_migrations`;
-      expect(rows.map((r) => r.name)).toEqual(["001_market_data.sql"]);
+      const rows = await t.db.sql`SELECT name FROM genesis_migrations ORDER BY version`;
+      expect(rows.map((r) => r.name)).toEqual(MIGRATIONS.map((m) => m.name));
       expect(t.db.kind).toBe(kind);
     });
 

@@ -5,6 +5,7 @@
  * pglite-assets.ts embeds, the binary fails at start (ENOENT on
  * /$bunfs/root/pglite.data).
  */
+import { MIGRATIONS } from "../../sql/index.ts";
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import path from "node:path";
 import { makeTempDir, type TempDir } from "./testing.ts";
@@ -37,10 +38,10 @@ test("the compiled binary creates, migrates, writes and reads an embedded databa
     rows: 1,
     tsMs: Date.UTC(2024, 0, 2, 3, 4, 5, 678),
     xs: [0.1 + 0.2, -1e-300, 42],
-    migrations: ["001_market_data.sql"],
+    migrations: MIGRATIONS.map((m) => m.name),
   });
 
   const second = runProbe(); // the existing directory: no initdb, the first row still there
   expect(second.exitCode).toBe(0);
-  expect(JSON.parse(second.stdout)).toMatchObject({ rows: 2, migrations: ["001_market_data.sql"] });
+  expect(JSON.parse(second.stdout)).toMatchObject({ rows: 2, migrations: MIGRATIONS.map((m) => m.name) });
 }, 60_000);

@@ -51,7 +51,7 @@ for (const kind of ["server", "embedded"] as EngineKind[]) {
         SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
         WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p') AND NOT c.relispartition ORDER BY 1`;
       expect(tables.map((r) => r.relname)).toEqual([
-        "book_snapshots", "feature_sets", "features", "gaps", "genesis_migrations", "partitioned_tables", "trades",
+        "book_snapshots", "feature_sets", "features", "gaps", "genesis_migrations", "partitioned_tables", "recorder_progress", "trades",
       ]);
       // No TimescaleDB here: the four time-series tables are natively partitioned.
       const partitioned = await sql`SELECT name FROM partitioned_tables ORDER BY name`;

@@ -3,6 +3,8 @@
  * port and waits for its "listening" line.
  */
 import type { Subprocess } from "bun";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 
 export interface RunningGenesis {
@@ -16,9 +18,11 @@ const repoRoot = path.resolve(import.meta.dir, "../..");
 
 export async function spawnGenesis(args: string[], options: { command?: string[]; cwd?: string; env?: Record<string, string> } = {}): Promise<RunningGenesis> {
   const command = options.command ?? [process.execPath, path.join(repoRoot, "src/main.ts")];
+  // Each process records into its own fresh embedded database: data dirs are single-opener.
+  const dataDir = mkdtempSync(path.join(tmpdir(), "genesis-test-data-"));
   const child = Bun.spawn([...command, "--port", "0", ...args], {
     cwd: options.cwd ?? repoRoot,
-    env: options.env ?? process.env,
+    env: { ...(options.env ?? process.env), GENESIS_DATA_DIR: dataDir },
     stdin: "ignore",
     stdout: "pipe",
     stderr: "pipe",

@@ -3,6 +3,8 @@
  * process and wait for its ready line; launch Debian's chromium through
  * playwright-core; collect what a page complains about.
  */
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { type Browser, chromium, type Page } from "playwright-core";
@@ -21,7 +23,9 @@ export interface Service {
 
 /** Runs `bun <entry> ...args` from the repo root and resolves with the URL of its ready line. */
 export async function startService(entry: string, args: readonly string[], timeoutMs = 30_000): Promise<Service> {
-  const child = Bun.spawn([BUN, entry, ...args], { cwd: ROOT, stdin: "ignore", stdout: "pipe", stderr: "inherit" });
+  // A fresh embedded database per process: data dirs are single-opener.
+  const env = { ...process.env, GENESIS_DATA_DIR: mkdtempSync(path.join(tmpdir(), "genesis-browser-data-")) };
+  const child = Bun.spawn([BUN, entry, ...args], { cwd: ROOT, env, stdin: "ignore", stdout: "pipe", stderr: "inherit" });
   const reader = child.stdout.getReader();
   const decoder = new TextDecoder();
   let text = "";
