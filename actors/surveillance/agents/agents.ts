@@ -1,0 +1,259 @@
+/**
+ * The manipulating agents: each builds one labelled episode as a list of
+ * timed actions on the overlay (place, cancel, sweep, print). Actions read
+ * the book when they run, so orders sit where the market is at that moment.
+ * Sizes and lifetimes come from calibration.ts.
+ *
+ * Label conventions (what the evaluation matches on):
+ * - spoofing / layering / quote_stuffing: `side` is the book side the
+ *   synthetic orders rested on; tsEnd is the cancel.
+ * - momentum_ignition: `side` is the book side the burst swept (ask for a
+ *   buying burst); tsEnd is the last print of the reversal.
+ * - wash_trading: `side` is the side of the touch price the first matched
+ *   pair printed at; tsEnd is the last print.
+ */
+import { ASK, BID, type SymbolSpec } from "../../../src/switchboard.ts";
+import type { AlertType } from "../alert.ts";
+import { FLEETING_LIFETIME_MS, LAYER_SIZE_LEVELS, LOBSTER_CALIBRATION, RESTING_LIFETIME_MS, SPOOF_SIZE_LEVELS, type StreamScale } from "./calibration.ts";
+import type { Overlay, SynthOrder } from "./overlay.ts";
+
+export const INJECTABLE_TYPES = ["spoofing", "layering", "quote_stuffing", "momentum_ignition", "wash_trading"] as const satisfies readonly AlertType[];
+export type InjectableType = (typeof INJECTABLE_TYPES)[number];
+
+export interface Episode {
+  readonly type: InjectableType;
+  readonly symbol: string;
+  readonly side: "bid" | "ask";
+  /** Exchange ms of the first injected message. */
+  readonly tsStart: number;
+  /** Exchange ms of the cancel (or the last print). */
+  readonly tsEnd: number;
+  /** The synthetic orders' prices and sizes (sweeps and prints: the levels and quantities traded). */
+  readonly priceTicks: readonly number[];
+  readonly qty: readonly number[];
+}
+
+/** An episode while it is being injected: it exists only once its first action found a book. */
+export interface Draft {
+  readonly label: { type: InjectableType; side: "bid" | "ask"; tsStart: number; tsEnd: number; placed: boolean; priceTicks: number[]; qty: number[] };
+  readonly actions: { tsMs: number; run(o: Overlay): void }[];
+}
+
+export type Rand = () => number;
+
+export interface AgentContext {
+  readonly spec: SymbolSpec;
+  readonly scale: StreamScale;
+}
+
+const uniform = (r: Rand, lo: number, hi: number) => lo + (hi - lo) * r();
+const logUniform = (r: Rand, lo: number, hi: number) => Math.exp(uniform(r, Math.log(lo), Math.log(hi)));
+const int = (r: Rand, lo: number, hi: number) => lo + Math.floor(r() * (hi - lo + 1));
+const sideName = (side: number): "bid" | "ask" => (side === BID ? "bid" : "ask");
+
+/** A quantity rounded to whole lots, at least one lot. */
+function lots(ctx: AgentContext, qty: number): number {
+  const lot = ctx.spec.lotSize;
+  const n = Math.max(1, Math.round(qty / lot));
+  return Number((n * lot).toFixed(12));
+}
+
+/** The touch of `side` on the shown book. */
+function best(o: Overlay, side: number): number {
+  return side === BID ? o.bestBidTicks() : o.bestAskTicks();
+}
+
+/** A price `ticks` behind the touch of `side` (further from the spread). */
+function behind(side: number, touchTicks: number, ticks: number): number {
+  return side === BID ? touchTicks - ticks : touchTicks + ticks;
+}
+
+function draft(type: InjectableType, side: number, t0: number): Draft {
+  return { label: { type, side: sideName(side), tsStart: t0, tsEnd: t0, placed: false, priceTicks: [], qty: [] }, actions: [] };
+}
+
+/** One or several large orders near the touch, a small print on the other side while they rest, then the cancel. */
+function resting(r: Rand, t0: number, ctx: AgentContext, type: "spoofing" | "layering"): Draft {
+  const side = r() < 0.5 ? BID : ASK;
+  const d = draft(type, side, t0);
+  const lifeMs = Math.round(logUniform(r, RESTING_LIFETIME_MS.min, RESTING_LIFETIME_MS.max));
+  const count = type === "spoofing" ? 1 : int(r, 3, 5);
+  const offsetTicks = type === "spoofing" ? int(r, 0, 2) : int(r, 1, 2);
+  const range = type === "spoofing" ? SPOOF_SIZE_LEVELS : LAYER_SIZE_LEVELS;
+  const sizes = Array.from({ length: count }, () => lots(ctx, uniform(r, range.min, range.max) * ctx.scale.medianLevelQty));
+  const fillAt = t0 + Math.round(lifeMs * uniform(r, 0.3, 0.7));
+  let orders: SynthOrder[] = [];
+  let ended = false;
+  const end = (tsMs: number) => {
+    ended = true;
+    d.label.tsEnd = tsMs;
+  };
+  d.actions.push({
+    tsMs: t0,
+    run(o) {
+      const touch = best(o, side);
+      if (Number.isNaN(touch)) return;
+      orders = sizes.map((qty, i) => ({ side, priceTicks: behind(side, touch, offsetTicks + i), qty, live: true, onForcedCancel: (ts: number) => !ended && end(ts) }));
+      o.place(t0, orders);
+      d.label.placed = true;
+      d.label.priceTicks = orders.map((x) => x.priceTicks);
+      d.label.qty = sizes;
+    },
+  });
+  // The point of the fake liquidity: someone trades against the manipulator's real order on the other side.
+  d.actions.push({
+    tsMs: fillAt,
+    run(o) {
+      if (!d.label.placed || ended) return;
+      const other = side === BID ? ASK : BID;
+      const touch = best(o, other);
+      if (Number.isNaN(touch)) return;
+      const qty = Math.min(lots(ctx, ctx.scale.medianTradeQty), o.shownQty(other, touch));
+      if (qty > 0) o.trade(fillAt, touch, qty, other === ASK ? "buy" : "sell");
+    },
+  });
+  d.actions.push({
+    tsMs: t0 + lifeMs,
+    run(o) {
+      if (!d.label.placed || ended) return;
+      o.cancel(t0 + lifeMs, orders);
+      end(t0 + lifeMs);
+    },
+  });
+  return d;
+}
+
+/** Hundreds of small add/cancel pairs behind the touch in under a second, nothing traded. */
+function quoteStuffing(r: Rand, t0: number, ctx: AgentContext): Draft {
+  const side = r() < 0.5 ? BID : ASK;
+  const d = draft("quote_stuffing", side, t0);
+  const pairs = int(r, 200, 500);
+  const burstMs = int(r, 300, 900);
+  for (let i = 0; i < pairs; i++) {
+    const addAt = t0 + Math.floor((i * burstMs) / pairs);
+    const cancelAt = addAt + Math.max(1, Math.round(logUniform(r, FLEETING_LIFETIME_MS.min, FLEETING_LIFETIME_MS.max)));
+    const offsetTicks = int(r, 1, 5);
+    const qty = lots(ctx, uniform(r, 0.5, 1) * ctx.scale.medianTradeQty);
+    let order: SynthOrder | null = null;
+    d.actions.push({
+      tsMs: addAt,
+      run(o) {
+        const touch = best(o, side);
+        if (Number.isNaN(touch)) return;
+        order = { side, priceTicks: behind(side, touch, offsetTicks), qty, live: true, onForcedCancel: (ts) => (d.label.tsEnd = Math.max(d.label.tsEnd, ts)) };
+        o.place(addAt, [order]);
+        if (!d.label.placed) d.label.tsStart = addAt;
+        d.label.placed = true;
+        d.label.priceTicks.push(order.priceTicks);
+        d.label.qty.push(qty);
+      },
+    });
+    d.actions.push({
+      tsMs: cancelAt,
+      run(o) {
+        if (order && o.cancel(cancelAt, [order]) > 0) d.label.tsEnd = Math.max(d.label.tsEnd, cancelAt);
+      },
+    });
+  }
+  return d;
+}
+
+/** Aggressive prints sweep 3-6 levels within a few hundred ms, then the liquidity returns and prints go the other way. */
+function momentumIgnition(r: Rand, t0: number, ctx: AgentContext): Draft {
+  const aggressor = r() < 0.5 ? "buy" : "sell";
+  const swept = aggressor === "buy" ? ASK : BID;
+  const other = swept === ASK ? BID : ASK;
+  const d = draft("momentum_ignition", swept, t0);
+  const levels = int(r, 3, 6);
+  let t = t0;
+  for (let i = 0; i < levels; i++) {
+    const at = t;
+    d.actions.push({
+      tsMs: at,
+      run(o) {
+        if (i > 0 && !d.label.placed) return;
+        const touch = best(o, swept);
+        if (Number.isNaN(touch)) return;
+        const qty = o.shownQty(swept, touch);
+        o.trade(at, touch, qty, aggressor);
+        o.consume(at, swept, touch);
+        d.label.placed = true;
+        d.label.priceTicks.push(touch);
+        d.label.qty.push(qty);
+        d.label.tsEnd = at;
+      },
+    });
+    t += int(r, 10, 60);
+  }
+  const reversalAt = t + int(r, 500, 1500);
+  d.actions.push({ tsMs: reversalAt, run: (o) => d.label.placed && o.restore(reversalAt) });
+  const prints = int(r, 2, 4);
+  let at = reversalAt;
+  for (let j = 0; j < prints; j++) {
+    at += int(r, 30, 80);
+    const printAt = at;
+    d.actions.push({
+      tsMs: printAt,
+      run(o) {
+        if (!d.label.placed) return;
+        const touch = best(o, other);
+        if (Number.isNaN(touch)) return;
+        const qty = Math.min(lots(ctx, ctx.scale.medianTradeQty), o.shownQty(other, touch));
+        o.trade(printAt, touch, qty, aggressor === "buy" ? "sell" : "buy");
+        d.label.tsEnd = printAt;
+      },
+    });
+  }
+  return d;
+}
+
+/** 1-3 pairs of opposite prints, identical price and size, each pair within 100 ms, no book change. */
+function washTrading(r: Rand, t0: number, ctx: AgentContext): Draft {
+  const priceSide = r() < 0.5 ? BID : ASK;
+  const d = draft("wash_trading", priceSide, t0);
+  const pairs = int(r, 1, 3);
+  let t = t0;
+  for (let p = 0; p < pairs; p++) {
+    const first = r() < 0.5 ? "buy" : "sell";
+    const qty = lots(ctx, uniform(r, 1, LOBSTER_CALIBRATION.sizeP99OverMedian) * ctx.scale.medianTradeQty);
+    const at1 = t;
+    const at2 = t + int(r, 1, 99);
+    let price = Number.NaN;
+    d.actions.push({
+      tsMs: at1,
+      run(o) {
+        price = best(o, priceSide);
+        if (Number.isNaN(price)) return;
+        o.trade(at1, price, qty, first);
+        if (!d.label.placed) d.label.tsStart = at1;
+        d.label.placed = true;
+        d.label.priceTicks.push(price);
+        d.label.qty.push(qty);
+      },
+    });
+    d.actions.push({
+      tsMs: at2,
+      run(o) {
+        if (Number.isNaN(price)) return;
+        o.trade(at2, price, qty, first === "buy" ? "sell" : "buy");
+        d.label.tsEnd = at2;
+      },
+    });
+    t = at2 + int(r, 200, 600);
+  }
+  return d;
+}
+
+export function buildEpisode(type: InjectableType, r: Rand, t0: number, ctx: AgentContext): Draft {
+  switch (type) {
+    case "spoofing":
+    case "layering":
+      return resting(r, t0, ctx, type);
+    case "quote_stuffing":
+      return quoteStuffing(r, t0, ctx);
+    case "momentum_ignition":
+      return momentumIgnition(r, t0, ctx);
+    case "wash_trading":
+      return washTrading(r, t0, ctx);
+  }
+}

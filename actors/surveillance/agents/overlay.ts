@@ -1,0 +1,206 @@
+/**
+ * The book overlay the injector writes through: it follows the real book of
+ * one symbol and the synthetic orders resting on it, and emits MarketEvents
+ * for the combined book.
+ *
+ * Invariant: every emitted level quantity is `real + synthetic` (or 0 for a
+ * level a synthetic sweep has consumed and the market has not refilled), so
+ * a book rebuilt from the output is always the real book plus the injected
+ * orders resting at that moment: a later real update of a level that holds
+ * a synthetic order still carries the synthetic size. When the real market
+ * moves through a resting synthetic order (it would have been filled) the
+ * order is cancelled in the same update, so the output book is never crossed
+ * unless the real one is.
+ */
+import { decimalsOf } from "../../../src/symbols.ts";
+import { ASK, BID, TOP_LEVELS, type AggressorSide, type BookUpdate, type MarketEvent, type SymbolSpec, type Trade } from "../../../src/switchboard.ts";
+import { OrderBook } from "../../book/order-book.ts";
+
+/** Synthetic trade ids start here, far above any real Binance id, so they never collide. */
+export const SYNTHETIC_TRADE_ID_BASE = 8_000_000_000_000_000;
+
+export interface SynthOrder {
+  readonly side: number;
+  readonly priceTicks: number;
+  readonly qty: number;
+  live: boolean;
+  /** Called when the real market crossed the order and the overlay cancelled it. */
+  readonly onForcedCancel?: (tsMs: number) => void;
+}
+
+export class Overlay {
+  readonly real = new OrderBook();
+  readonly shown = new OrderBook();
+  readonly out: MarketEvent[] = [];
+  /** 1 where `out[i]` was injected, 0 where it is a (possibly amended) real event. */
+  readonly synthetic: number[] = [];
+  private readonly synth = [new Map<number, number>(), new Map<number, number>()];
+  /** Levels a synthetic sweep consumed: shown as 0 until `restore`. */
+  private readonly consumed = [new Set<number>(), new Set<number>()];
+  private readonly orders = new Set<SynthOrder>();
+  private readonly qtyDecimals: number;
+  private nextTradeId = SYNTHETIC_TRADE_ID_BASE;
+  private u = 0;
+  private localOffsetMs = 0;
+
+  constructor(readonly spec: SymbolSpec) {
+    this.qtyDecimals = Math.min(12, decimalsOf(spec.lotSize) + 3);
+  }
+
+  bestBidTicks(): number {
+    return this.shown.bestBidTicks;
+  }
+
+  bestAskTicks(): number {
+    return this.shown.bestAskTicks;
+  }
+
+  shownQty(side: number, priceTicks: number): number {
+    if (this.consumed[side]!.has(priceTicks)) return 0;
+    const sum = this.real.side(side).qtyAt(priceTicks) + (this.synth[side]!.get(priceTicks) ?? 0);
+    return Number(sum.toFixed(this.qtyDecimals));
+  }
+
+  /** Passes one real event through, amended with the synthetic state. */
+  passReal(event: MarketEvent): void {
+    if (event.kind === "trade") {
+      this.push(event, 0);
+      return;
+    }
+    this.u = event.u;
+    this.localOffsetMs = event.localTsMs - event.exchTsMs;
+    const touched: [number, number][] = [];
+    if (event.reset) {
+      this.real.clear();
+      this.shown.clear();
+      for (const side of [BID, ASK]) this.consumed[side]!.clear();
+    }
+    for (let i = 0; i < event.levelQty.length; i++) {
+      this.real.apply(event.levelSide[i]!, event.levelPriceTicks[i]!, event.levelQty[i]!);
+      touched.push([event.levelSide[i]!, event.levelPriceTicks[i]!]);
+    }
+    // The market moved through a resting synthetic order: it would have traded, so pull it now.
+    const bestBid = this.real.bestBidTicks;
+    const bestAsk = this.real.bestAskTicks;
+    for (const order of [...this.orders]) {
+      const crossed = order.side === BID ? order.priceTicks >= bestAsk : order.priceTicks <= bestBid;
+      if (!crossed) continue;
+      this.removeOrder(order);
+      touched.push([order.side, order.priceTicks]);
+      order.onForcedCancel?.(event.exchTsMs);
+    }
+    if (event.reset) for (const side of [BID, ASK]) for (const price of this.synth[side]!.keys()) touched.push([side, price]);
+    this.push(this.update(event.exchTsMs, touched, event.reset), 0);
+  }
+
+  /** Rests a synthetic order (all of `orders` in one update: layering places its stack at once). */
+  place(tsMs: number, orders: readonly SynthOrder[]): void {
+    for (const order of orders) {
+      const map = this.synth[order.side]!;
+      map.set(order.priceTicks, (map.get(order.priceTicks) ?? 0) + order.qty);
+      this.orders.add(order);
+    }
+    this.push(this.update(tsMs, orders.map((o) => [o.side, o.priceTicks])), 1);
+  }
+
+  /** Cancels the live ones of `orders` in one update; returns how many were live. */
+  cancel(tsMs: number, orders: readonly SynthOrder[]): number {
+    const live = orders.filter((o) => o.live);
+    if (live.length === 0) return 0;
+    for (const order of live) this.removeOrder(order);
+    this.push(this.update(tsMs, live.map((o) => [o.side, o.priceTicks])), 1);
+    return live.length;
+  }
+
+  /** A synthetic sweep took the whole level: shown as 0 until `restore`. */
+  consume(tsMs: number, side: number, priceTicks: number): void {
+    this.consumed[side]!.add(priceTicks);
+    this.push(this.update(tsMs, [[side, priceTicks]]), 1);
+  }
+
+  /** Liquidity returns to every consumed level (the reversal after a sweep). */
+  restore(tsMs: number): void {
+    const touched: [number, number][] = [];
+    for (const side of [BID, ASK]) {
+      for (const price of this.consumed[side]!) touched.push([side, price]);
+      this.consumed[side]!.clear();
+    }
+    if (touched.length > 0) this.push(this.update(tsMs, touched), 1);
+  }
+
+  /** A synthetic print; `aggressor` buy means it traded at an ask. */
+  trade(tsMs: number, priceTicks: number, qty: number, aggressor: AggressorSide): Trade {
+    const trade: Trade = {
+      kind: "trade",
+      symbol: this.spec.symbol,
+      exchTsMs: tsMs,
+      localTsMs: tsMs + this.localOffsetMs,
+      tradeId: this.nextTradeId++,
+      priceTicks,
+      price: Number((priceTicks * this.spec.tickSize).toFixed(decimalsOf(this.spec.tickSize))),
+      qty,
+      side: aggressor,
+    };
+    this.push(trade, 1);
+    return trade;
+  }
+
+  private removeOrder(order: SynthOrder): void {
+    order.live = false;
+    this.orders.delete(order);
+    const map = this.synth[order.side]!;
+    const left = (map.get(order.priceTicks) ?? 0) - order.qty;
+    if (left > 1e-12) map.set(order.priceTicks, left);
+    else map.delete(order.priceTicks);
+  }
+
+  private push(event: MarketEvent, synthetic: number): void {
+    this.out.push(event);
+    this.synthetic.push(synthetic);
+  }
+
+  private update(tsMs: number, touched: readonly (readonly [number, number])[], reset = false): BookUpdate {
+    const seen = new Set<number>();
+    const sides: number[] = [];
+    const prices: number[] = [];
+    const qtys: number[] = [];
+    for (const [side, price] of touched) {
+      const key = price * 2 + side;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const qty = this.shownQty(side, price);
+      if (reset && qty === 0) continue;
+      this.shown.apply(side, price, qty);
+      sides.push(side);
+      prices.push(price);
+      qtys.push(qty);
+    }
+    const [topBidPrice, topBidQty] = top(this.shown, BID, this.spec.tickSize);
+    const [topAskPrice, topAskQty] = top(this.shown, ASK, this.spec.tickSize);
+    return {
+      kind: "book",
+      symbol: this.spec.symbol,
+      exchTsMs: tsMs,
+      localTsMs: tsMs + this.localOffsetMs,
+      u: this.u,
+      reset,
+      ...(reset ? { spec: this.spec } : {}),
+      stale: false,
+      levelSide: Uint8Array.from(sides),
+      levelPriceTicks: Float64Array.from(prices),
+      levelQty: Float64Array.from(qtys),
+      topBidPrice,
+      topBidQty,
+      topAskPrice,
+      topAskQty,
+    };
+  }
+}
+
+function top(book: OrderBook, side: number, tickSize: number): [Float64Array, Float64Array] {
+  const s = book.side(side);
+  const n = Math.min(TOP_LEVELS, s.count);
+  const prices = new Float64Array(n);
+  for (let i = 0; i < n; i++) prices[i] = s.priceTicks[i]! * tickSize;
+  return [prices, s.qty.slice(0, n)];
+}

@@ -1,0 +1,148 @@
+/**
+ * Scores a surveillance engine against labelled episodes: pure, no I/O.
+ *
+ * An alert counts when its score is >= 50. It is "detected at" the exchange
+ * time of the last event of the batch whose processing returned it (events
+ * are fed one exchange millisecond at a time), so the delay measures when a
+ * desk would actually see it, not the time range the alert describes.
+ *
+ * An alert matches an episode of the same type and symbol (and the same book
+ * side for the types whose side is unambiguous: spoofing, layering, quote
+ * stuffing) when it is detected within [tsStart, tsEnd + 1 s]. Precision =
+ * matching alerts / alerts on the injected streams; recall = episodes with a
+ * matching alert / episodes; delay = detection time - episode tsEnd of the
+ * first matching alert, median over detected episodes. False alarms per hour
+ * are the alerts of that type on the clean streams (nothing injected) per
+ * hour of clean market time. 0/0 ratios are null.
+ */
+import type { MarketEvent, SymbolSpec } from "../../../src/switchboard.ts";
+import type { Alert, SurveillanceEngine } from "../alert.ts";
+import { INJECTABLE_TYPES, type Episode, type InjectableType } from "../agents/inject.ts";
+
+export const ALERT_SCORE_THRESHOLD = 50;
+export const DETECTION_WINDOW_MS = 1000;
+/** Types whose alert side names the book side the episode's orders rested on. */
+export const SIDED_TYPES: ReadonlySet<InjectableType> = new Set(["spoofing", "layering", "quote_stuffing"]);
+
+export interface Detection {
+  readonly alert: Alert;
+  /** Exchange ms of the event whose processing returned the alert. */
+  readonly atMs: number;
+}
+
+export interface TypeMetrics {
+  readonly precision: number | null;
+  readonly recall: number | null;
+  readonly f1: number | null;
+  readonly delayMsMedian: number | null;
+  readonly falseAlarmsPerHour: number | null;
+}
+
+export type MetricsByType = Record<InjectableType, TypeMetrics>;
+
+/** Feeds one symbol's events to a fresh engine, a millisecond at a time; returns the alerts with score >= 50. */
+export function detect(createEngine: (spec: SymbolSpec) => SurveillanceEngine, spec: SymbolSpec, events: readonly MarketEvent[]): Detection[] {
+  const engine = createEngine(spec);
+  const out: Detection[] = [];
+  try {
+    let start = 0;
+    while (start < events.length) {
+      const tsMs = events[start]!.exchTsMs;
+      let end = start + 1;
+      while (end < events.length && events[end]!.exchTsMs === tsMs) end++;
+      for (const alert of engine.process(events.slice(start, end))) {
+        if (alert.score >= ALERT_SCORE_THRESHOLD) out.push({ alert, atMs: tsMs });
+      }
+      start = end;
+    }
+  } finally {
+    engine.dispose();
+  }
+  return out;
+}
+
+export function matches(detection: Detection, episode: Episode): boolean {
+  const { alert, atMs } = detection;
+  if (alert.type !== episode.type || alert.symbol !== episode.symbol) return false;
+  if (SIDED_TYPES.has(episode.type) && alert.side !== episode.side) return false;
+  return atMs >= episode.tsStart && atMs <= episode.tsEnd + DETECTION_WINDOW_MS;
+}
+
+export interface MatchCounts {
+  readonly alerts: number;
+  readonly matchedAlerts: number;
+  readonly episodes: number;
+  readonly detectedEpisodes: number;
+  readonly delaysMs: number[];
+}
+
+/** Counts for one type; `detections` and `episodes` may span several symbols. */
+export function matchType(type: InjectableType, detections: readonly Detection[], episodes: readonly Episode[]): MatchCounts {
+  const ofType = detections.filter((d) => d.alert.type === type);
+  const eps = episodes.filter((e) => e.type === type);
+  let matchedAlerts = 0;
+  for (const d of ofType) if (eps.some((e) => matches(d, e))) matchedAlerts++;
+  const delaysMs: number[] = [];
+  for (const e of eps) {
+    let first = Infinity;
+    for (const d of ofType) if (matches(d, e) && d.atMs < first) first = d.atMs;
+    if (first !== Infinity) delaysMs.push(first - e.tsEnd);
+  }
+  return { alerts: ofType.length, matchedAlerts, episodes: eps.length, detectedEpisodes: delaysMs.length, delaysMs };
+}
+
+export function median(values: readonly number[]): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+const ratio = (num: number, den: number) => (den === 0 ? null : num / den);
+const round = (x: number | null, digits: number) => (x === null ? null : Number(x.toFixed(digits)));
+
+export function metrics(counts: MatchCounts, cleanAlerts: number, cleanHours: number): TypeMetrics {
+  const precision = ratio(counts.matchedAlerts, counts.alerts);
+  const recall = ratio(counts.detectedEpisodes, counts.episodes);
+  // No alerts at all (precision 0/0) with episodes to find is recall 0, and F1 0.
+  const f1 = recall === null ? null : precision === null || precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall);
+  return {
+    precision: round(precision, 4),
+    recall: round(recall, 4),
+    f1: round(f1, 4),
+    delayMsMedian: median(counts.delaysMs),
+    falseAlarmsPerHour: round(ratio(cleanAlerts, cleanHours), 2),
+  };
+}
+
+export interface LabelledInput {
+  readonly spec: SymbolSpec;
+  readonly events: readonly MarketEvent[];
+  readonly episodes: readonly Episode[];
+}
+
+export interface CleanInput {
+  readonly spec: SymbolSpec;
+  readonly events: readonly MarketEvent[];
+}
+
+/** Hours of market time the clean streams span, summed. */
+export function streamHours(streams: readonly CleanInput[]): number {
+  let ms = 0;
+  for (const s of streams) if (s.events.length > 0) ms += s.events[s.events.length - 1]!.exchTsMs - s.events[0]!.exchTsMs;
+  return ms / 3_600_000;
+}
+
+/** Runs the engine over every labelled and clean stream and scores each injectable type. */
+export function evaluateEngine(createEngine: (spec: SymbolSpec) => SurveillanceEngine, labelled: readonly LabelledInput[], clean: readonly CleanInput[]): MetricsByType {
+  const detections = labelled.flatMap((s) => detect(createEngine, s.spec, s.events));
+  const cleanDetections = clean.flatMap((s) => detect(createEngine, s.spec, s.events));
+  const episodes = labelled.flatMap((s) => s.episodes);
+  const hours = streamHours(clean);
+  const out = {} as Record<InjectableType, TypeMetrics>;
+  for (const type of INJECTABLE_TYPES) {
+    const cleanAlerts = cleanDetections.filter((d) => d.alert.type === type).length;
+    out[type] = metrics(matchType(type, detections, episodes), cleanAlerts, hours);
+  }
+  return out;
+}
