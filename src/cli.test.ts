@@ -44,6 +44,12 @@ describe("cli", () => {
     expect(fromDb).toMatchObject({ fromDb: true, symbols: ["BTCUSDT"], start: Date.parse("2024-07-18T23:57:00Z"), end: 1721347300000 });
   });
 
+  test("eval detectors", () => {
+    expect(parseArgs(["eval", "detectors"])).toEqual({ command: "eval-detectors", seed: 1, episodes: 50, input: [] } as never);
+    expect(parseArgs(["eval", "detectors", "--seed", "7", "--episodes", "5", "--input", "a.gz,b.gz"])).toMatchObject({ seed: 7, episodes: 5, input: ["a.gz", "b.gz"] });
+    expect(exitOf(["eval", "detectors", "--episodes", "0"]).message).toContain("--episodes");
+  });
+
   test("export", () => {
     expect(parseArgs(["export", "--input", recording, "--events", "book,gap"])).toEqual({ command: "export", input: [recording], events: ["book", "gap"], engine: "native" } as never);
   });

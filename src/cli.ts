@@ -39,7 +39,7 @@ export interface ServeOptions {
   token: string | undefined;
 }
 
-export const EXPORT_EVENTS = ["book", "features", "trade", "gap"] as const;
+export const EXPORT_EVENTS = ["book", "features", "trade", "gap", "anomaly"] as const;
 export type ExportEvent = (typeof EXPORT_EVENTS)[number];
 
 export interface ExportOptions {
@@ -48,6 +48,13 @@ export interface ExportOptions {
   events: ExportEvent[];
   symbols: string[] | undefined;
   engine: Engine;
+}
+
+export interface EvalDetectorsOptions {
+  command: "eval-detectors";
+  seed: number;
+  episodes: number;
+  input: string[];
 }
 
 export class CliExit extends Error {
@@ -131,7 +138,9 @@ function eventList(value: string): ExportEvent[] {
 const engineOption = () => new Option("--engine <engine>", "feature engine").choices(["native", "ts"]).default("native");
 const symbolsOption = (help: string) => new Option("--symbols <list>", help).argParser(symbolList);
 
-export function buildProgram(onParsed: (options: ServeOptions | ExportOptions) => void): Command {
+export type ParsedCommand = ServeOptions | ExportOptions | EvalDetectorsOptions;
+
+export function buildProgram(onParsed: (options: ParsedCommand) => void): Command {
   const program = new Command("genesis")
     .description("Market-microstructure surveillance and analytics for Binance USDT-M perpetual futures.")
     .addOption(new Option("--mode <mode>", "market source").choices(["sim", "replay", "live"]).default("sim"))
@@ -169,17 +178,31 @@ export function buildProgram(onParsed: (options: ServeOptions | ExportOptions) =
     .addOption(engineOption())
     .allowExcessArguments(false)
     .action((options: Omit<ExportOptions, "command">) => onParsed({ command: "export", ...options }));
+
+  const evaluate = program.command("eval").description("measure the detectors or the model");
+  evaluate
+    .command("detectors")
+    .description("precision, recall, F1, delay and false alarms of every detector (and of the old heuristics) on labelled episodes")
+    .addOption(new Option("--seed <n>", "seed for the episodes").argParser(integerIn("--seed", 0, 2 ** 32 - 1)).default(1))
+    .addOption(new Option("--episodes <n>", "episodes per manipulation type").argParser(integerIn("--episodes", 1, 10_000)).default(50))
+    .addOption(new Option("--input <files>", "inject into these real recordings (with a REST snapshot) instead of the simulator").argParser((v: string) => v.split(",").filter(Boolean)))
+    .allowExcessArguments(false)
+    .action((options: Omit<EvalDetectorsOptions, "command">) => onParsed({ command: "eval-detectors", ...options, input: options.input ?? [] }));
   return program;
 }
 
 /** Parses argv (without node/bun and script). Throws CliExit with status 0 for --help, 2 for any error. */
-export function parseArgs(argv: readonly string[]): ServeOptions | ExportOptions {
-  let parsed: ServeOptions | ExportOptions | undefined;
+export function parseArgs(argv: readonly string[]): ParsedCommand {
+  let parsed: ParsedCommand | undefined;
   const program = buildProgram((options) => (parsed = options));
   let helpText = "";
   const output = { writeOut: (text: string) => (helpText += text), writeErr: () => {} };
   program.configureOutput(output).exitOverride();
-  for (const command of program.commands) command.configureOutput(output).exitOverride();
+  const configure = (command: Command) => {
+    command.configureOutput(output).exitOverride();
+    command.commands.forEach(configure);
+  };
+  program.commands.forEach(configure);
   try {
     program.parse(argv as string[], { from: "user" });
   } catch (error) {

@@ -5,6 +5,7 @@
  */
 import { installPostgresNullSocketGuard } from "../actors/recorder/postgres-guard.ts";
 import { CliExit, parseArgs } from "./cli.ts";
+import { printEvalDetectors } from "./commands/eval-detectors.ts";
 import { runExport } from "./commands/export.ts";
 import { serve } from "./commands/serve.ts";
 
@@ -14,6 +15,7 @@ installPostgresNullSocketGuard();
 try {
   const options = parseArgs(Bun.argv.slice(2));
   if (options.command === "export") await runExport(options);
+  else if (options.command === "eval-detectors") await printEvalDetectors(options);
   else await serve(options);
 } catch (error) {
   if (!(error instanceof CliExit)) throw error;
