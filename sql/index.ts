@@ -6,6 +6,7 @@
  */
 import m001 from "./001_market_data.sql" with { type: "text" };
 import m002 from "./002_recorder_progress.sql" with { type: "text" };
+import m003 from "./003_anomalies.sql" with { type: "text" };
 
 export interface MigrationFile {
   /** The number the file name starts with; applied in ascending order. */
@@ -18,4 +19,5 @@ export interface MigrationFile {
 export const MIGRATIONS: readonly MigrationFile[] = [
   { version: 1, name: "001_market_data.sql", text: m001 },
   { version: 2, name: "002_recorder_progress.sql", text: m002 },
+  { version: 3, name: "003_anomalies.sql", text: m003 },
 ];

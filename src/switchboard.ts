@@ -8,6 +8,7 @@
  * market fact carries both the exchange time (`exchTsMs`) and the local
  * receive time (`localTsMs`, fractional milliseconds since the Unix epoch).
  */
+import type { Alert } from "../actors/surveillance/alert.ts";
 
 /** systemIds of the long-lived actors. */
 export const ActorId = {
@@ -15,6 +16,7 @@ export const ActorId = {
   book: "book",
   analytics: "analytics",
   hub: "hub",
+  surveillance: "surveillance",
   recorder: "recorder",
 } as const;
 export type ActorId = (typeof ActorId)[keyof typeof ActorId];
@@ -143,8 +145,14 @@ export interface FeatureRow {
   readonly values: Float64Array;
 }
 
-/** What the hub fans out, in order: book updates, trades, feature rows, gaps. */
-export type HubItem = BookUpdate | Trade | FeatureRow | GapFact;
+/** A surveillance alert as a hub item: `localTsMs` is when it was raised (local clock). */
+export interface AnomalyFact extends Alert {
+  readonly kind: "anomaly";
+  readonly localTsMs: number;
+}
+
+/** What the hub fans out, in order: book updates, trades, feature rows, gaps, anomalies. */
+export type HubItem = BookUpdate | Trade | FeatureRow | GapFact | AnomalyFact;
 
 export interface AnalyticsComputedEvent {
   readonly type: "analytics.computed";
@@ -161,13 +169,17 @@ export type FeedCommand =
   | { readonly type: "feed.resume" }
   | { readonly type: "feed.setSpeed"; readonly speed: number | "max" }
   | { readonly type: "feed.seek"; readonly tsMs: number };
-export type HubCommand = AnalyticsComputedEvent | { readonly type: "hub.publishStatus"; readonly status: StatusFact };
+export type HubCommand =
+  | AnalyticsComputedEvent
+  | { readonly type: "surveillance.alerted"; readonly alerts: readonly AnomalyFact[] }
+  | { readonly type: "hub.publishStatus"; readonly status: StatusFact };
 
 export interface ActorCommands {
   feed: FeedCommand;
   /** `book.reset`: forget every book (a replay rewound); analytics is told in turn. */
   book: FeedFramesEvent | { readonly type: "book.reset" };
   analytics: BookUpdatedEvent | { readonly type: "analytics.reset" };
+  surveillance: BookUpdatedEvent | { readonly type: "surveillance.reset" };
   hub: HubCommand;
   recorder: { readonly type: "recorder.stop"; readonly timeoutMs?: number };
 }

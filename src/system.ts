@@ -4,6 +4,7 @@
  * the only place that knows the whole topology.
  */
 import { type Actor, createActor, enqueueActions, setup } from "xstate";
+import { surveillanceMachine, type SurveillanceInput } from "../actors/surveillance/surveillance.machine.ts";
 import { recorderMachine, recorderStatus, type RecorderContext, type RecorderInput } from "../actors/recorder/recorder.machine.ts";
 import type { RecorderCounters } from "../actors/recorder/recorder-core.ts";
 import { analyticsMachine, type AnalyticsContext, ffiNanoseconds } from "../actors/analytics/analytics.machine.ts";
@@ -24,6 +25,8 @@ export interface SystemConfig {
   /** Instrument specs from the exchange (exchangeInfo); others come from src/symbols.ts or the data. */
   readonly specs?: Readonly<Record<string, SymbolSpec>>;
   readonly notionalUsd?: number;
+  /** Market-manipulation detectors; absent: no surveillance (benchmarks of the bare pipeline). */
+  readonly surveillance?: SurveillanceInput;
   /** Record into the database (the recorder listens to the hub's Fanout). */
   readonly recorder?: Omit<RecorderInput, "fanout">;
   /** How often a status fact is published; 0 disables it (benchmarks). */
@@ -32,12 +35,14 @@ export interface SystemConfig {
 
 const rootMachine = setup({
   types: { context: {} as { config: SystemConfig; fanout: Fanout }, input: {} as { config: SystemConfig; fanout: Fanout } },
-  actors: { feed: feedMachine, book: bookMachine, analytics: analyticsMachine, hub: hubMachine, recorder: recorderMachine },
+  actors: { feed: feedMachine, book: bookMachine, analytics: analyticsMachine, hub: hubMachine, surveillance: surveillanceMachine, recorder: recorderMachine },
 }).createMachine({
   id: "genesis",
   context: ({ input }) => input,
   // The recorder exists only when recording: spawned, not invoked, so it can be absent.
   entry: enqueueActions(({ context, enqueue }) => {
+    const surveillance = context.config.surveillance;
+    if (surveillance) enqueue.spawnChild("surveillance", { id: ActorId.surveillance, systemId: ActorId.surveillance, input: surveillance });
     const recorder = context.config.recorder;
     if (recorder) enqueue.spawnChild("recorder", { id: ActorId.recorder, systemId: ActorId.recorder, input: { ...recorder, fanout: context.fanout } });
   }),
@@ -143,7 +148,8 @@ export class GenesisSystem {
       const actor = this.root.system.get(id);
       const snapshot = actor?.getSnapshot();
       if (!snapshot) {
-        if (id !== ActorId.recorder) states[id] = "absent";
+        // The recorder and surveillance are optional; the others must exist.
+        if (id !== ActorId.recorder && id !== ActorId.surveillance) states[id] = "absent";
         continue;
       }
       states[id] = id === ActorId.recorder ? recorderStatus(snapshot.value) : snapshot.status === "active" ? String(snapshot.value) : snapshot.status;

@@ -34,7 +34,7 @@ describe("validation: 400 with a message naming the parameter", () => {
   const app = createWebApp(testDeps());
   test.each([
     ["/sse?symbols=FOOUSDT", 'unknown symbol "FOOUSDT" in symbols; served: BTCUSDT,ETHUSDT'],
-    ["/sse?symbols=BTCUSDT&events=book,quotes", 'unknown event "quotes" in events; known: book,features,trade,gap,status'],
+    ["/sse?symbols=BTCUSDT&events=book,quotes", 'unknown event "quotes" in events; known: book,features,trade,gap,anomaly,status'],
     ["/sse?throttleMs=fast", 'invalid throttleMs "fast": expected an integer from 0 to 10000'],
     ["/sse?throttleMs=20000", 'invalid throttleMs "20000": expected an integer from 0 to 10000'],
     ["/?symbol=DOGEUSDT", 'unknown symbol "DOGEUSDT" in symbol; served: BTCUSDT,ETHUSDT'],

@@ -6,6 +6,7 @@ import { Elysia } from "elysia";
 import { controlAuth } from "./control-auth.ts";
 import type { WebDeps } from "./deps.ts";
 import { SECURITY_HEADERS } from "./http.ts";
+import { alertsRoutes } from "./routes/alerts.ts";
 import { assetRoutes } from "./routes/assets.ts";
 import { dashboardRoutes } from "./routes/dashboard.ts";
 import { historyRoutes } from "./routes/history.ts";
@@ -32,6 +33,7 @@ export function createWebApp(deps: WebDeps) {
     .use(streamRoutes(deps))
     .use(replayRoutes(deps))
     .use(historyRoutes(deps))
+    .use(alertsRoutes(deps))
     .use(assetRoutes())
     .use(dashboardRoutes(deps));
 }

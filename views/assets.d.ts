@@ -23,3 +23,7 @@ declare module "*/assets/app-history.js" {
   const path: string;
   export default path;
 }
+declare module "*/assets/app-alerts.js" {
+  const path: string;
+  export default path;
+}

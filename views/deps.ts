@@ -6,6 +6,7 @@ import type { Fanout } from "../actors/hub/fanout.ts";
 import type { Mode } from "../src/switchboard.ts";
 import type { PlaybackCommand } from "../actors/feed/drivers.ts";
 import type { ReplayPosition } from "../actors/feed/replay-driver.ts";
+import type { AnomalyQueries } from "../src/db/anomalies.ts";
 import type { HistoryQueries } from "../src/db/history.ts";
 
 export interface HealthReport {
@@ -38,6 +39,8 @@ export interface WebDeps {
   sseHeartbeatMs?: number;
   /** The recorded history (`/api/history`, `/api/trades`, the chart's prefill); absent when recording is off. */
   history?: HistoryQueries;
+  /** The recorded surveillance alerts and the book around them (`/alerts`, `/api/anomalies`); absent when recording is off. */
+  anomalies?: AnomalyQueries;
 }
 
 export interface ReplayControls {

@@ -34,7 +34,13 @@ export const bookMachine = setup({
     processFrames: enqueueActions(({ context, event, enqueue, system }) => {
       assertEvent(event, "feed.frames");
       const { events, gaps, snapshotsWanted } = context.desk.processBatch(event.frames);
-      if (events.length > 0 || gaps.length > 0) enqueue.sendTo(actorRef(system, ActorId.analytics), { type: "book.updated", events, gaps });
+      if (events.length > 0 || gaps.length > 0) {
+        const batch = { type: "book.updated", events, gaps } as const;
+        enqueue.sendTo(actorRef(system, ActorId.analytics), batch);
+        // Surveillance reads the same ordered events; it is absent in the benchmarks that leave it out.
+        const surveillance = system.get(ActorId.surveillance);
+        if (surveillance && events.length > 0) enqueue.sendTo(surveillance, batch);
+      }
       for (const gap of gaps) enqueue.emit({ type: "book.gap", gap });
       for (const symbol of snapshotsWanted) enqueue.sendTo(actorRef(system, ActorId.feed), { type: "feed.fetchSnapshot", symbol });
     }),
@@ -50,6 +56,8 @@ export const bookMachine = setup({
       actions: enqueueActions(({ context, enqueue, system }) => {
         context.desk.reset();
         enqueue.sendTo(actorRef(system, ActorId.analytics), { type: "analytics.reset" });
+        const surveillance = system.get(ActorId.surveillance);
+        if (surveillance) enqueue.sendTo(surveillance, { type: "surveillance.reset" });
       }),
     },
   },

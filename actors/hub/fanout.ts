@@ -7,9 +7,9 @@
  * its bounded queue is full, and the fan-out drops it and counts the drop.
  */
 import type { HubItem, StatusFact } from "../../src/switchboard.ts";
-import { bookJson, FeaturesJsonEncoder, gapPayload, tradePayload } from "./payloads.ts";
+import { anomalyPayload, bookJson, FeaturesJsonEncoder, gapPayload, tradePayload } from "./payloads.ts";
 
-export const HUB_EVENTS = ["book", "features", "trade", "gap", "status"] as const;
+export const HUB_EVENTS = ["book", "features", "trade", "gap", "anomaly", "status"] as const;
 export type HubEventName = (typeof HUB_EVENTS)[number];
 
 export interface HubMessage {
@@ -41,7 +41,7 @@ export class Fanout {
   published = 0;
   droppedSubscribers = 0;
   /** Messages per event name that reached at least one subscriber. */
-  readonly delivered: Record<HubEventName, number> = { book: 0, features: 0, trade: 0, gap: 0, status: 0 };
+  readonly delivered: Record<HubEventName, number> = { book: 0, features: 0, trade: 0, gap: 0, anomaly: 0, status: 0 };
   private lastStatus: HubMessage | undefined;
 
   private readonly featuresEncoder: FeaturesJsonEncoder;
@@ -76,7 +76,7 @@ export class Fanout {
     for (const listener of this.listeners) listener(items);
     if (this.subscribers.size === 0) return;
     for (const item of items) {
-      const event: HubEventName = item.kind === "features" ? "features" : item.kind;
+      const event: HubEventName = item.kind;
       let message: HubMessage | undefined;
       for (const subscriber of this.subscribers) {
         if (!subscriber.events.has(event)) continue;
@@ -120,6 +120,8 @@ export class Fanout {
         return this.featuresEncoder.encode(item);
       case "gap":
         return JSON.stringify(gapPayload(item));
+      case "anomaly":
+        return JSON.stringify(anomalyPayload(item));
     }
   }
 }

@@ -29,6 +29,7 @@ export const hubMachine = setup({
             context.fanout.publish(event.items);
           },
         },
+        "surveillance.alerted": { actions: ({ context, event }) => context.fanout.publish(event.alerts) },
         "hub.publishStatus": { actions: ({ context, event }) => context.fanout.publishStatus(event.status) },
       },
     },

@@ -51,3 +51,22 @@ test("listeners get every published item, structured, in order; unsubscribing st
   fanout.publish([row]);
   expect(seen).toEqual(["features:BTCUSDT", "features:ETHUSDT"]);
 });
+
+test("an anomaly item is an `anomaly` SSE event carrying the alert's fields (plus ts = tsEnd), for subscribers that ask", () => {
+  const fanout = new Fanout(["mid"]);
+  const got: { event: string; data: string }[] = [];
+  const sub = (events: string[]) => ({ symbols: null, events: new Set(events) as never, deliver: (m: { event: string; data: string }) => got.push(m) > 0, close() {} });
+  fanout.subscribe(sub(["anomaly"]));
+  fanout.subscribe(sub(["book"]));
+  const alert = {
+    kind: "anomaly", id: "BTCUSDT:spoofing:bid:1000", type: "spoofing", symbol: "BTCUSDT", side: "bid", score: 72.5, tsStart: 1000, tsEnd: 1400,
+    localTsMs: 1401.5, evidence: { qty: 12, note: "</script>", nan: Number.NaN }, explanation: "A large bid rested 300 ms and was cancelled.",
+  } as const;
+  fanout.publish([alert]);
+  expect(got.map((m) => m.event)).toEqual(["anomaly"]);
+  expect(JSON.parse(got[0]!.data)).toEqual({
+    id: alert.id, type: "spoofing", symbol: "BTCUSDT", side: "bid", score: 72.5, ts: 1400, tsStart: 1000, tsEnd: 1400,
+    evidence: { qty: 12, note: "</script>", nan: null }, explanation: alert.explanation,
+  });
+  expect(fanout.delivered.anomaly).toBe(1);
+});

@@ -2,7 +2,7 @@
  * The JSON objects of the public event contract (SSE and, later, export).
  * Field names are part of the API: see README "SSE contract".
  */
-import type { BookUpdate, FeatureRow, GapFact, Trade } from "../../src/switchboard.ts";
+import type { AnomalyFact, BookUpdate, FeatureRow, GapFact, Trade } from "../../src/switchboard.ts";
 
 export interface BookPayload {
   symbol: string;
@@ -47,6 +47,27 @@ export function gapPayload(gap: GapFact) {
     exchTs: gap.exchTsMs,
     recoveredU: gap.recoveredU,
     staleMs: gap.staleMs,
+  };
+}
+
+/**
+ * The alert itself, `{id, type, symbol, side, score, tsStart, tsEnd,
+ * evidence, explanation}` (actors/surveillance/alert.ts), plus `ts` = tsEnd
+ * like every other event's exchange time. Non-finite numbers in the
+ * evidence become null (JSON has none).
+ */
+export function anomalyPayload(a: AnomalyFact) {
+  return {
+    id: a.id,
+    type: a.type,
+    symbol: a.symbol,
+    side: a.side,
+    score: a.score,
+    ts: a.tsEnd,
+    tsStart: a.tsStart,
+    tsEnd: a.tsEnd,
+    evidence: a.evidence,
+    explanation: a.explanation,
   };
 }
 

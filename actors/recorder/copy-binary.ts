@@ -11,7 +11,8 @@
  * value in network byte order; an int16 -1 trailer. timestamptz is int64
  * microseconds since 2000-01-01 UTC; float8[] is the array_send layout
  * (ndim, has-null flag, element oid 701, then size and lower bound per
- * dimension, then length-prefixed elements).
+ * dimension, then length-prefixed elements); jsonb is a version byte (1)
+ * followed by the JSON text.
  */
 import { epochMicros } from "./encode.ts";
 import { TABLES, type RowValue, type RowValues, type TableId } from "./rows.ts";
@@ -21,6 +22,8 @@ const SIGNATURE = [0x50, 0x47, 0x43, 0x4f, 0x50, 0x59, 0x0a, 0xff, 0x0d, 0x0a, 0
 const PG_EPOCH_US = 946_684_800_000_000;
 const FLOAT8_OID = 701;
 const TWO_32 = 4_294_967_296;
+/** jsonb_send's format version, the first byte of a binary jsonb value. */
+const JSONB_VERSION = 1;
 
 export class BinaryCopyEncoder {
   private buf: Uint8Array;
@@ -53,6 +56,9 @@ export class BinaryCopyEncoder {
         switch (kinds[c]!) {
           case "text":
             this.string(value as string);
+            break;
+          case "jsonb":
+            this.string(value as string, JSONB_VERSION);
             break;
           case "ts":
             this.int64(epochMicros(value as number) - PG_EPOCH_US);
@@ -124,11 +130,14 @@ export class BinaryCopyEncoder {
     this.n += 12;
   }
 
-  private string(s: string): void {
-    this.reserve(4 + s.length * 3); // UTF-8 needs at most 3 bytes per UTF-16 unit
-    const { written } = this.text.encodeInto(s, this.buf.subarray(this.n + 4));
-    this.view.setInt32(this.n, written);
-    this.n += 4 + written;
+  /** A length-prefixed UTF-8 field, after one `prefixByte` when given (jsonb's version). */
+  private string(s: string, prefixByte = -1): void {
+    const prefix = prefixByte >= 0 ? 1 : 0;
+    this.reserve(4 + prefix + s.length * 3); // UTF-8 needs at most 3 bytes per UTF-16 unit
+    if (prefix) this.buf[this.n + 4] = prefixByte;
+    const { written } = this.text.encodeInto(s, this.buf.subarray(this.n + 4 + prefix));
+    this.view.setInt32(this.n, prefix + written);
+    this.n += 4 + prefix + written;
   }
 
   private floats(values: Float64Array | readonly number[]): void {

@@ -49,6 +49,7 @@ export function literal(kind: ColumnKind, value: RowValue): string | null {
   if (value === null) return null;
   switch (kind) {
     case "text":
+    case "jsonb":
       return value as string;
     case "ts":
       return timestampText(value as number);
@@ -70,6 +71,7 @@ function jsonValue(kind: ColumnKind, value: RowValue): string {
   if (value === null) return "null";
   switch (kind) {
     case "text":
+    case "jsonb":
       return JSON.stringify(value);
     case "bool":
       return value ? "true" : "false";
@@ -119,6 +121,6 @@ export function parseSpillLine(line: string): SpilledRow {
 function fromJson(kind: ColumnKind, value: unknown): RowValue {
   if (value === null) return null;
   if (kind === "floats") return (value as (number | string)[]).map(Number);
-  if (kind === "text" || kind === "bool") return value as RowValue;
+  if (kind === "text" || kind === "jsonb" || kind === "bool") return value as RowValue;
   return Number(value);
 }

@@ -26,7 +26,7 @@ import { PartitionManager } from "../../src/db/partitions.ts";
 import { BinaryCopyEncoder } from "./copy-binary.ts";
 import { literal } from "./encode.ts";
 import type { QueuedRow } from "./row-queue.ts";
-import { FEATURE_SET_COLUMN, FEATURES, TABLES, TS_COLUMN, type ColumnKind, type RowValues, type TableId } from "./rows.ts";
+import { ANOMALIES, FEATURE_SET_COLUMN, FEATURES, TABLES, TS_COLUMN, type ColumnKind, type RowValues, type TableId } from "./rows.ts";
 
 export type WriteMethod = "copy" | "insert";
 
@@ -67,6 +67,7 @@ const CAST: Record<ColumnKind, string> = {
   float: "::text::float8",
   bool: "::text::bool",
   floats: "::text::float8[]",
+  jsonb: "::text::jsonb",
 };
 
 /** A lost connection (postgres.js CONNECTION_* or a socket errno), as opposed to an error the server reported. */
@@ -149,13 +150,15 @@ export class PgBatchWriter implements BatchWriter {
     while (first < rows.length && rows[first]!.seq < nextSeq) first++;
     if (first === rows.length) return { inserted: 0, alreadyPresent: rows.length };
 
-    const byTable: RowValues[][] = [[], [], [], []];
+    const byTable: RowValues[][] = TABLES.map(() => []);
     for (let i = first; i < rows.length; i++) byTable[rows[i]!.table]!.push(rows[i]!.values);
     for (let t = 0; t < byTable.length; t++) {
       const tableRows = byTable[t]!;
       if (tableRows.length === 0) continue;
       const override = t === FEATURES ? FEATURE_SET_COLUMN : -1;
-      if (this.method === "copy") await this.copy(tx, t as TableId, tableRows, override, featureSet);
+      // Alerts are few, and a replay raises the same ids again: COPY cannot skip a duplicate, INSERT ... ON CONFLICT can.
+      if (t === ANOMALIES) await this.insert(tx, t, tableRows, -1, null, " ON CONFLICT (id, ts) DO NOTHING");
+      else if (this.method === "copy") await this.copy(tx, t as TableId, tableRows, override, featureSet);
       else await this.insert(tx, t as TableId, tableRows, override, featureSet);
     }
     await tx`UPDATE recorder_progress SET next_seq = ${lastSeq + 1}, updated_at = now() WHERE session = ${session}`;
@@ -177,7 +180,7 @@ export class PgBatchWriter implements BatchWriter {
   }
 
   private async ensurePartitions(rows: readonly QueuedRow[]): Promise<void> {
-    const days: Set<number>[] = [new Set(), new Set(), new Set(), new Set()];
+    const days: Set<number>[] = TABLES.map(() => new Set());
     for (const row of rows) days[row.table]!.add(Math.floor((row.values[TS_COLUMN] as number) / DAY_MS) * DAY_MS);
     for (let t = 0; t < days.length; t++) {
       if (days[t]!.size > 0) await this.partitions.ensureDays(TABLES[t]!.name, days[t]!);
@@ -199,7 +202,7 @@ export class PgBatchWriter implements BatchWriter {
     });
   }
 
-  private async insert(tx: TransactionSql, table: TableId, rows: RowValues[], override: number, featureSet: number | null): Promise<void> {
+  private async insert(tx: TransactionSql, table: TableId, rows: RowValues[], override: number, featureSet: number | null, onConflict = ""): Promise<void> {
     const { name, columns, kinds } = TABLES[table]!;
     const perStatement = Math.floor(MAX_PARAMS / columns.length);
     for (let start = 0; start < rows.length; start += perStatement) {
@@ -215,7 +218,7 @@ export class PgBatchWriter implements BatchWriter {
         }
         values += ")";
       }
-      await tx.unsafe(`INSERT INTO ${name} (${columns.join(", ")}) VALUES ${values}`, params);
+      await tx.unsafe(`INSERT INTO ${name} (${columns.join(", ")}) VALUES ${values}${onConflict}`, params);
     }
   }
 }

@@ -71,7 +71,7 @@ async function until(condition: () => boolean, timeoutMs = 5_000): Promise<void>
 
 /** The `ts` column of the committed rows (unique per item here): the order they were written in. */
 const keys = (w: LedgerWriter) => w.committed.map((c) => c.key);
-const expectedKeys = (from: number, n: number) => makeItems(from, n).map((it) => (it.kind === "gap" ? it.localTsMs : it.exchTsMs));
+const expectedKeys = (from: number, n: number) => makeItems(from, n).map((it) => (it.kind === "gap" ? it.localTsMs : it.kind === "anomaly" ? it.tsEnd : it.exchTsMs));
 
 describe("RecorderCore", () => {
   test("writes every row once, in order, and counts it", async () => {

@@ -51,7 +51,7 @@ export class RecorderCore {
   private reader: SpillReader | undefined;
   /** The spill in progress (at most one), and its rows per table. */
   private spilling: Promise<void> | undefined;
-  private spillingByTable = [0, 0, 0, 0];
+  private spillingByTable = TABLES.map(() => 0);
   private spillRetryAtMs = 0;
   /** When the oldest row in memory arrived (0: due now). */
   private firstQueuedAtMs = 0;
@@ -123,7 +123,7 @@ export class RecorderCore {
   counters(): RecorderCounters {
     const tables = {} as Record<TableName, TableCounters>;
     const total = newCounters();
-    const inflightByTable = [0, 0, 0, 0];
+    const inflightByTable = TABLES.map(() => 0);
     if (this.inflight?.fromMemory) for (const row of this.inflight.rows) inflightByTable[row.table]!++;
     TABLES.forEach((spec, t) => {
       const c = { ...this.counts[t]!, buffered: this.memory.perTable[t]! + this.spillingByTable[t]! + inflightByTable[t]! };
@@ -179,7 +179,7 @@ export class RecorderCore {
       })
       .finally(() => {
         this.spilling = undefined;
-        this.spillingByTable = [0, 0, 0, 0];
+        this.spillingByTable = TABLES.map(() => 0);
         this.poke?.();
       });
   }

@@ -3,7 +3,7 @@
  * with a moving head (amortised O(1) push and take, compacted lazily), and
  * a per-table count for the metrics.
  */
-import type { RowValues, TableId } from "./rows.ts";
+import { TABLES, type RowValues, type TableId } from "./rows.ts";
 
 /** One row with its sequence number in the recorder session (rows are written in this order). */
 export interface QueuedRow {
@@ -16,7 +16,7 @@ export class RowQueue {
   private rows: QueuedRow[] = [];
   private head = 0;
   /** Rows per table id, for the metrics. */
-  readonly perTable = [0, 0, 0, 0];
+  readonly perTable = TABLES.map(() => 0);
 
   get length(): number {
     return this.rows.length - this.head;

@@ -18,13 +18,17 @@
  * - gaps: `ts` is the local time of the phase (detection or recovery; the
  *   exchange does not time a recovery), `exch_ts` the exchange time of the
  *   diff that broke the chain.
+ * - anomalies: `ts` is the alert's end (tsEnd, exchange time); `evidence`
+ *   is the alert's evidence as JSON text (kind "jsonb"), so every write
+ *   path and the spill file carry it as a string. Non-finite numbers in the
+ *   evidence become null (JSON has none).
  * - features: `feature_set` is resolved by the writer from the names list
  *   (one id per distinct list); the row holds null there until then.
  */
-import type { BookUpdate, FeatureRow, GapFact, HubItem, Trade } from "../../src/switchboard.ts";
+import type { AnomalyFact, BookUpdate, FeatureRow, GapFact, HubItem, Trade } from "../../src/switchboard.ts";
 
-/** `int` is bigint (int8), `int4` integer; `ts` timestamptz; `floats` double precision[]. */
-export type ColumnKind = "text" | "ts" | "int" | "int4" | "float" | "bool" | "floats";
+/** `int` is bigint (int8), `int4` integer; `ts` timestamptz; `floats` double precision[]; `jsonb` JSON text. */
+export type ColumnKind = "text" | "ts" | "int" | "int4" | "float" | "bool" | "floats" | "jsonb";
 
 export interface TableSpec {
   readonly name: TableName;
@@ -32,14 +36,15 @@ export interface TableSpec {
   readonly kinds: readonly ColumnKind[];
 }
 
-export type TableName = "book_snapshots" | "trades" | "features" | "gaps";
+export type TableName = "book_snapshots" | "trades" | "features" | "gaps" | "anomalies";
 
 /** Table ids: the index into TABLES. */
 export const BOOK = 0;
 export const TRADES = 1;
 export const FEATURES = 2;
 export const GAPS = 3;
-export type TableId = typeof BOOK | typeof TRADES | typeof FEATURES | typeof GAPS;
+export const ANOMALIES = 4;
+export type TableId = typeof BOOK | typeof TRADES | typeof FEATURES | typeof GAPS | typeof ANOMALIES;
 
 function spec(name: TableName, columns: [string, ColumnKind][]): TableSpec {
   return { name, columns: columns.map((c) => c[0]), kinds: columns.map((c) => c[1]) };
@@ -88,6 +93,18 @@ export const TABLES: readonly TableSpec[] = [
     ["exch_ts", "ts"],
     ["recovered_u", "int"],
     ["stale_ms", "float"],
+  ]),
+  spec("anomalies", [
+    ["symbol", "text"],
+    ["ts", "ts"],
+    ["id", "text"],
+    ["type", "text"],
+    ["side", "text"],
+    ["score", "float"],
+    ["ts_start", "ts"],
+    ["ts_end", "ts"],
+    ["evidence", "jsonb"],
+    ["explanation", "text"],
   ]),
 ];
 
@@ -146,6 +163,9 @@ export class RowBuilder {
         case "gap":
           sink(GAPS, gapRow(item));
           break;
+        case "anomaly":
+          sink(ANOMALIES, anomalyRow(item));
+          break;
       }
     }
   }
@@ -190,4 +210,8 @@ export function tradeRow(t: Trade): RowValues {
 
 export function gapRow(g: GapFact): RowValues {
   return [g.symbol, g.localTsMs, g.phase, g.reason, g.expectedPu, g.gotPu, g.u, g.exchTsMs, g.recoveredU, g.staleMs];
+}
+
+export function anomalyRow(a: AnomalyFact): RowValues {
+  return [a.symbol, a.tsEnd, a.id, a.type, a.side, a.score, a.tsStart, a.tsEnd, JSON.stringify(a.evidence), a.explanation];
 }

@@ -5,7 +5,7 @@
  */
 import { createServer, connect, type Server, type Socket } from "node:net";
 import type { Sql } from "postgres";
-import type { BookUpdate, FeatureRow, GapFact, HubItem, Trade } from "../../src/switchboard.ts";
+import type { AnomalyFact, BookUpdate, FeatureRow, GapFact, HubItem, Trade } from "../../src/switchboard.ts";
 
 export const TEST_FEATURE_NAMES = ["best_bid", "mid", "spread", "microprice", "imbalance_l5", "odd_values"] as const;
 
@@ -69,6 +69,22 @@ function gap(i: number, symbol: string, exchTsMs: number, localTsMs: number): Ga
 }
 
 /**
+ * Alert `i`: hostile text in the explanation and evidence (markup, quotes,
+ * a backslash, non-BMP characters), nested evidence, and a non-finite
+ * number that JSON turns into null.
+ */
+export function makeAnomaly(i: number, symbol = "BTCUSDT"): AnomalyFact {
+  const tsStart = T0_MS + i * 1_000;
+  const tsEnd = tsStart + 250 + (i % 7);
+  return {
+    kind: "anomaly", id: `${symbol}:spoofing:bid:${tsStart}`, type: i % 2 ? "layering" : "spoofing", symbol, side: i % 3 ? "bid" : "ask",
+    score: 40 + (i % 60) + 0.25, tsStart, tsEnd, localTsMs: tsEnd + 1.5,
+    evidence: { levels: [{ priceTicks: 640_000 + i, qty: 12.5 + i, lifetimeMs: 180 }], note: `<script>alert("x${i}")</script> & 'q' \\ 🚀`, ratio: Number.NaN },
+    explanation: `Large bid <b>${i}</b> placed & cancelled "quickly".`,
+  };
+}
+
+/**
  * Every table read back in a comparable form: times in microseconds
  * (exact), floats as numbers. Rows are ordered by the transaction that
  * wrote them (xmin: the writer commits one batch at a time, so xids grow
@@ -89,6 +105,9 @@ export async function readTables(sql: Sql) {
     gaps: await sql.unsafe(`
       SELECT symbol, ${us("ts")} AS ts_us, phase, reason, expected_pu, got_pu, u, ${us("exch_ts")} AS exch_us, recovered_u, stale_ms
       FROM gaps ${order("u")}`),
+    anomalies: await sql.unsafe(`
+      SELECT symbol, ${us("ts")} AS ts_us, id, type, side, score, ${us("ts_start")} AS start_us, ${us("ts_end")} AS end_us, evidence, explanation
+      FROM anomalies ORDER BY xmin::text::bigint, ts_start`),
   };
 }
 
@@ -99,7 +118,7 @@ export function expectedTables(items: readonly HubItem[], featureNames: readonly
     const i = featureNames.indexOf(name);
     return i < 0 ? null : row.values[i]!;
   };
-  const out = { book: [] as unknown[], trades: [] as unknown[], features: [] as unknown[], gaps: [] as unknown[] };
+  const out = { book: [] as unknown[], trades: [] as unknown[], features: [] as unknown[], gaps: [] as unknown[], anomalies: [] as unknown[] };
   for (const it of items) {
     if (it.kind === "book") {
       out.book.push({ symbol: it.symbol, ts_us: us(it.exchTsMs), local_us: us(it.localTsMs), u: it.u, stale: it.stale,
@@ -109,6 +128,9 @@ export function expectedTables(items: readonly HubItem[], featureNames: readonly
     } else if (it.kind === "features") {
       out.features.push({ symbol: it.symbol, ts_us: us(it.exchTsMs), local_us: us(it.localTsMs), names: [...featureNames],
         mid: pick(it, "mid"), spread: pick(it, "spread"), microprice: pick(it, "microprice"), imbalance_l5: pick(it, "imbalance_l5"), feature_values: [...it.values] });
+    } else if (it.kind === "anomaly") {
+      out.anomalies.push({ symbol: it.symbol, ts_us: us(it.tsEnd), id: it.id, type: it.type, side: it.side, score: it.score, start_us: us(it.tsStart),
+        end_us: us(it.tsEnd), evidence: JSON.parse(JSON.stringify(it.evidence)), explanation: it.explanation });
     } else {
       out.gaps.push({ symbol: it.symbol, ts_us: us(it.localTsMs), phase: it.phase, reason: it.reason, expected_pu: it.expectedPu, got_pu: it.gotPu,
         u: it.u, exch_us: us(it.exchTsMs), recovered_u: it.recoveredU, stale_ms: it.staleMs });

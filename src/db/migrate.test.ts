@@ -51,11 +51,11 @@ for (const kind of ["server", "embedded"] as EngineKind[]) {
         SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
         WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p') AND NOT c.relispartition ORDER BY 1`;
       expect(tables.map((r) => r.relname)).toEqual([
-        "book_snapshots", "feature_sets", "features", "gaps", "genesis_migrations", "partitioned_tables", "recorder_progress", "trades",
+        "anomalies", "book_snapshots", "feature_sets", "features", "gaps", "genesis_migrations", "partitioned_tables", "recorder_progress", "trades",
       ]);
-      // No TimescaleDB here: the four time-series tables are natively partitioned.
+      // No TimescaleDB here: the five time-series tables are natively partitioned.
       const partitioned = await sql`SELECT name FROM partitioned_tables ORDER BY name`;
-      expect(partitioned.map((r) => r.name)).toEqual(["book_snapshots", "features", "gaps", "trades"]);
+      expect(partitioned.map((r) => r.name)).toEqual(["anomalies", "book_snapshots", "features", "gaps", "trades"]);
     });
 
     test("re-running is a no-op", async () => {

@@ -42,6 +42,7 @@ export function topbar(view: DashboardView): SafeHtml {
   <div class="brand"><span class="brand-mark"></span>GENESIS</div>
   <span id="mode-badge" class="mode" data-mode="${view.mode}">${view.mode}</span>
   ${symbolSwitcher(view)}
+  <a id="alerts-link" class="tab" href="/alerts">alerts</a>
   <div class="topbar-right">
     <span id="actor-states" class="actors" aria-label="actor states"></span>
     <span id="msg-rate" class="rate" title="SSE messages per second">0 msg/s</span>

@@ -17,6 +17,7 @@ export function layout(title: string, body: SafeHtml): SafeHtml {
 <link rel="icon" type="image/svg+xml" href="${assetUrl("favicon.svg")}">
 <link rel="stylesheet" href="${assetUrl("uPlot.min.css")}">
 <link rel="stylesheet" href="${assetUrl("app.css")}">
+<link rel="stylesheet" href="${assetUrl("alerts.css")}">
 <script defer src="${assetUrl("htmx.min.js")}"></script>
 <script defer src="${assetUrl("hx-sse.min.js")}"></script>
 <script defer src="${assetUrl("_hyperscript.min.js")}"></script>
@@ -24,6 +25,7 @@ export function layout(title: string, body: SafeHtml): SafeHtml {
 <script defer src="${assetUrl("app.js")}"></script>
 <script defer src="${assetUrl("app-health.js")}"></script>
 <script defer src="${assetUrl("app-history.js")}"></script>
+<script defer src="${assetUrl("app-alerts.js")}"></script>
 </head>
 <body>
 ${body}

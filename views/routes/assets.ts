@@ -12,7 +12,9 @@ import htmxSsePath from "../../node_modules/htmx.org/dist/ext/hx-sse.min.js" wit
 import hyperscriptPath from "../../node_modules/hyperscript.org/dist/_hyperscript.min.js" with { type: "file" };
 import uplotCssPath from "../../node_modules/uplot/dist/uPlot.min.css" with { type: "file" };
 import uplotPath from "../../node_modules/uplot/dist/uPlot.iife.min.js" with { type: "file" };
+import alertsCssPath from "../assets/alerts.css" with { type: "file" };
 import appCssPath from "../assets/app.css" with { type: "file" };
+import appAlertsJsPath from "../assets/app-alerts.js" with { type: "file" };
 import appHealthJsPath from "../assets/app-health.js" with { type: "file" };
 import appHistoryJsPath from "../assets/app-history.js" with { type: "file" };
 import appJsPath from "../assets/app.js" with { type: "file" };
@@ -44,7 +46,9 @@ export const ASSETS: Readonly<Record<string, Asset>> = {
   "app.js": asset(appJsPath, JS),
   "app-health.js": asset(appHealthJsPath, JS),
   "app-history.js": asset(appHistoryJsPath, JS),
+  "app-alerts.js": asset(appAlertsJsPath, JS),
   "app.css": asset(appCssPath, CSS),
+  "alerts.css": asset(alertsCssPath, CSS),
   "favicon.svg": asset(faviconPath, SVG),
 };
 
