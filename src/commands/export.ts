@@ -7,7 +7,9 @@
 import { SingleBar } from "cli-progress";
 import type { HubEventName, HubMessage } from "../../actors/hub/fanout.ts";
 import type { ExportOptions } from "../cli.ts";
+import { createSurveillanceEngine } from "../../actors/surveillance/engine.ts";
 import { GenesisSystem } from "../system.ts";
+import type { SymbolSpec } from "../switchboard.ts";
 import { chooseEngine } from "./engine-choice.ts";
 import { replaySource } from "./market-source.ts";
 
@@ -17,7 +19,8 @@ const CHUNK_BYTES = 1 << 20;
 export async function runExport(options: ExportOptions): Promise<void> {
   const engine = chooseEngine(options.engine);
   const source = await replaySource(options.input, options.symbols, "max");
-  const system = new GenesisSystem({ mode: "replay", symbols: source.symbols, engine, feed: source.feed, specs: source.specs, statusIntervalMs: 0 });
+  const surveillance = options.events.includes("anomaly") ? { createEngine: (spec: SymbolSpec) => createSurveillanceEngine(spec) } : undefined;
+  const system = new GenesisSystem({ mode: "replay", symbols: source.symbols, engine, feed: source.feed, specs: source.specs, statusIntervalMs: 0, surveillance });
 
   const out = Bun.stdout.writer({ highWaterMark: CHUNK_BYTES });
   let pending = 0;

@@ -5,7 +5,9 @@
 import { randomBytes } from "node:crypto";
 import { PgBatchWriter } from "../../actors/recorder/pg-writer.ts";
 import { type Database, openDatabase } from "../db/database.ts";
+import { anomalyQueries } from "../db/anomalies.ts";
 import { historyQueries } from "../db/history.ts";
+import { createSurveillanceEngine } from "../../actors/surveillance/engine.ts";
 import { PartitionManager } from "../db/partitions.ts";
 import { createWebApp } from "../../views/app.ts";
 import type { ServeOptions } from "../cli.ts";
@@ -37,6 +39,7 @@ export async function serve(options: ServeOptions): Promise<void> {
     engine,
     feed: source.feed,
     specs: source.specs,
+    surveillance: { createEngine: (spec) => createSurveillanceEngine(spec) },
     recorder: recording
       ? {
           // Binary COPY on a server; inserts on PGlite, whose socket server drops COPY FROM STDIN.
@@ -65,6 +68,7 @@ export async function serve(options: ServeOptions): Promise<void> {
       recorder: recorderHealth(system),
     }),
     history: database ? historyQueries(database.sql) : undefined,
+    anomalies: database ? anomalyQueries(database.sql) : undefined,
     metricsText: () => metrics.metrics(),
     // Replayed frames carry their recorded receive times: latency is only meaningful live (and in sim).
     observeSseLatencyMs: options.mode === "replay" ? undefined : (ms) => metrics.observeSseLatencyMs(ms),

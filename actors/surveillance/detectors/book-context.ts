@@ -1,0 +1,116 @@
+/**
+ * Low-severity context the old system called "detection": book pressure
+ * (top-of-book imbalance beyond the tails of its own rolling distribution)
+ * and liquidity gaps (empty-tick gaps near the touch far wider than usual).
+ * Each is an episode from entering the extreme to leaving it, emitted when
+ * it ends if it lasted long enough; scores stay below 50 unless extreme.
+ */
+import type { Alert } from "../alert.ts";
+import type { BookUpdate } from "../../../src/switchboard.ts";
+import type { BookPressureParams, LiquidityGapParams } from "../params.ts";
+import { RollingSample } from "../rolling.ts";
+import { clamp01, makeAlert, round } from "./make-alert.ts";
+
+interface Extreme {
+  tsStart: number;
+  peak: number;
+  side: "bid" | "ask";
+  threshold: number;
+}
+
+export class BookPressureDetector {
+  private readonly samples: RollingSample;
+  private lastSampleTsMs = -Infinity;
+  private open: Extreme | null = null;
+
+  constructor(private readonly symbol: string, private readonly p: BookPressureParams) {
+    this.samples = new RollingSample(p.window);
+  }
+
+  onBook(update: BookUpdate): Alert | null {
+    const p = this.p;
+    const bid = sum(update.topBidQty, p.levels), ask = sum(update.topAskQty, p.levels);
+    if (bid + ask <= 0) return null;
+    const imbalance = (bid - ask) / (bid + ask);
+    const ts = update.exchTsMs;
+    if (ts - this.lastSampleTsMs >= p.sampleMs) {
+      this.samples.push(imbalance);
+      this.lastSampleTsMs = ts;
+    }
+    if (this.samples.count < p.warmupSamples) return null;
+    const hi = this.samples.quantile(1 - p.tail), lo = this.samples.quantile(p.tail);
+    const side = imbalance > hi ? "bid" : imbalance < lo ? "ask" : null;
+    const o = this.open;
+    if (o && side === o.side) {
+      if (Math.abs(imbalance) > Math.abs(o.peak)) o.peak = imbalance;
+      return null;
+    }
+    this.open = side ? { tsStart: ts, peak: imbalance, side, threshold: side === "bid" ? hi : lo } : null;
+    if (!o || ts - o.tsStart < p.minDurationMs) return null;
+    const durationMs = ts - o.tsStart;
+    const extreme = clamp01((Math.abs(o.peak) - 0.9) / 0.09);
+    const score = 100 * (0.2 + 0.15 * clamp01(durationMs / 10_000) + 0.1 * clamp01((Math.abs(o.peak) - Math.abs(o.threshold)) / 0.2) + 0.3 * extreme * clamp01(durationMs / 10_000));
+    return makeAlert(this.symbol, "book_pressure", o.side, score, o.tsStart, ts,
+      { peakImbalance: round(o.peak, 4), threshold: round(o.threshold, 4), levels: p.levels, durationMs, tail: p.tail },
+      `Top-${p.levels} imbalance stayed beyond its usual range on the ${o.side} side for ${durationMs} ms (peak ${round(o.peak, 3)}); context, not manipulation by itself.`);
+  }
+}
+
+export class LiquidityGapDetector {
+  private readonly samples: RollingSample;
+  private lastSampleTsMs = -Infinity;
+  private readonly open: (Extreme | null)[] = [null, null];
+  private readonly ticksPerUnit: number;
+
+  constructor(private readonly symbol: string, tickSize: number, private readonly p: LiquidityGapParams) {
+    this.samples = new RollingSample(p.window);
+    this.ticksPerUnit = 1 / tickSize;
+  }
+
+  onBook(update: BookUpdate): Alert[] {
+    const p = this.p;
+    const ts = update.exchTsMs;
+    const gaps = [maxGapTicks(update.topBidPrice, p.levels, this.ticksPerUnit), maxGapTicks(update.topAskPrice, p.levels, this.ticksPerUnit)];
+    if (ts - this.lastSampleTsMs >= p.sampleMs) {
+      this.samples.push(gaps[0]!);
+      this.samples.push(gaps[1]!);
+      this.lastSampleTsMs = ts;
+    }
+    if (this.samples.count < p.warmupSamples) return [];
+    const threshold = Math.max(p.minGapTicks, p.gapMultiple * Math.max(1, this.samples.median()), this.samples.quantile(1 - p.tail) + 1);
+    const out: Alert[] = [];
+    for (let s = 0; s < 2; s++) {
+      const gap = gaps[s]!, o = this.open[s];
+      if (gap >= threshold) {
+        if (o) o.peak = Math.max(o.peak, gap);
+        else this.open[s] = { tsStart: ts, peak: gap, side: s === 0 ? "bid" : "ask", threshold };
+        continue;
+      }
+      this.open[s] = null;
+      if (!o || ts - o.tsStart < p.minDurationMs) continue;
+      const durationMs = ts - o.tsStart;
+      const extreme = clamp01((o.peak / o.threshold - 4) / 4);
+      const score = 100 * (0.2 + 0.1 * clamp01(durationMs / 10_000) + 0.15 * clamp01((o.peak / o.threshold - 1) / 3) + 0.3 * extreme);
+      out.push(makeAlert(this.symbol, "liquidity_gap", o.side, score, o.tsStart, ts,
+        { peakGapTicks: o.peak, thresholdTicks: o.threshold, levels: p.levels, durationMs },
+        `An empty gap of up to ${o.peak} ticks opened within the top ${p.levels} ${o.side} levels for ${durationMs} ms (usual at most ${o.threshold - 1}); context only.`));
+    }
+    return out;
+  }
+}
+
+function sum(qty: Float64Array, n: number): number {
+  let s = 0;
+  for (let i = 0, m = Math.min(n, qty.length); i < m; i++) s += qty[i]!;
+  return s;
+}
+
+/** Largest run of empty ticks between neighbouring levels among the first n (0 when contiguous). */
+function maxGapTicks(prices: Float64Array, n: number, ticksPerUnit: number): number {
+  let gap = 0;
+  for (let i = 1, m = Math.min(n, prices.length); i < m; i++) {
+    const g = Math.abs(Math.round(prices[i]! * ticksPerUnit) - Math.round(prices[i - 1]! * ticksPerUnit)) - 1;
+    if (g > gap) gap = g;
+  }
+  return gap;
+}

@@ -1,0 +1,116 @@
+/**
+ * Layering: at least `minLayers` large orders on nearby levels of one side
+ * (neighbours at most `maxGapTicks` apart), placed within `addWindowMs` of
+ * each other and cancelled within `cancelWindowMs`, none of them really
+ * traded. Fires at the cancel that completes the group; the group's members
+ * are reported so the engine can drop their single-order spoofing candidates.
+ */
+import type { Alert } from "../alert.ts";
+import type { Episode } from "../lifecycle.ts";
+import type { LayeringParams } from "../params.ts";
+import { clamp01, makeAlert, round, sideName } from "./make-alert.ts";
+
+export interface LayeringGroup {
+  /** Grows while later layers of the same group are cancelled (the engine holds the alert a moment). */
+  readonly members: Episode[];
+  /** False when the episode joined a group already reported. */
+  readonly isNew: boolean;
+}
+
+export class LayeringDetector {
+  private readonly recent: Episode[][] = [[], []];
+  private readonly used = new WeakSet<Episode>();
+  private readonly lastGroup: (Episode[] | null)[] = [null, null];
+
+  constructor(private readonly symbol: string, private readonly p: LayeringParams) {}
+
+  qualifies(ep: Episode): boolean {
+    const p = this.p;
+    return ep.refQty > 0 && ep.addedQty >= p.sizeMultiple * ep.refQty && ep.distTicksAtAdd <= p.maxDistTicks
+      && ep.endTsMs - ep.startTsMs <= p.maxLifetimeMs && ep.tradedQty <= p.maxTradedFraction * ep.addedQty;
+  }
+
+  onEpisode(ep: Episode): LayeringGroup | null {
+    if (!this.qualifies(ep)) return null;
+    const p = this.p;
+    const last = this.lastGroup[ep.side];
+    if (last && this.joins(last, ep)) {
+      last.push(ep);
+      this.used.add(ep);
+      return { members: last, isNew: false };
+    }
+    const list = this.recent[ep.side]!;
+    let w = 0;
+    for (const old of list) if (ep.endTsMs - old.endTsMs <= p.cancelWindowMs) list[w++] = old;
+    list.length = w;
+    list.push(ep);
+    const group = list.filter((o) => !this.used.has(o) && Math.abs(o.startTsMs - ep.startTsMs) <= p.addWindowMs);
+    if (group.length < p.minLayers) return null;
+    // The near-consecutive run of prices that contains this episode.
+    group.sort((a, b) => a.priceTicks - b.priceTicks);
+    const at = group.indexOf(ep);
+    let lo = at, hi = at;
+    while (lo > 0 && group[lo]!.priceTicks - group[lo - 1]!.priceTicks <= p.maxGapTicks) lo--;
+    while (hi < group.length - 1 && group[hi + 1]!.priceTicks - group[hi]!.priceTicks <= p.maxGapTicks) hi++;
+    const members = group.slice(lo, hi + 1);
+    if (members.length < p.minLayers) return null;
+    for (const m of members) this.used.add(m);
+    this.lastGroup[ep.side] = members;
+    return { members, isNew: true };
+  }
+
+  /** A later layer of a reported group: placed and cancelled with it, next to its price range. */
+  private joins(group: Episode[], ep: Episode): boolean {
+    const p = this.p;
+    let lo = Infinity, hi = -Infinity, lastEnd = -Infinity, firstStart = Infinity;
+    for (const m of group) {
+      lo = Math.min(lo, m.priceTicks);
+      hi = Math.max(hi, m.priceTicks);
+      lastEnd = Math.max(lastEnd, m.endTsMs);
+      firstStart = Math.min(firstStart, m.startTsMs);
+    }
+    return ep.endTsMs - lastEnd <= p.cancelWindowMs && ep.startTsMs - firstStart <= p.addWindowMs
+      && ep.priceTicks >= lo - p.maxGapTicks && ep.priceTicks <= hi + p.maxGapTicks;
+  }
+
+  /** The alert for a group as it stands. */
+  alert(members: readonly Episode[]): Alert {
+    return this.build([...members].sort((a, b) => a.priceTicks - b.priceTicks));
+  }
+
+  private build(members: Episode[]): Alert {
+    const p = this.p;
+    const side = sideName(members[0]!.side);
+    const tsStart = Math.min(...members.map((m) => m.startTsMs));
+    const tsEnd = Math.max(...members.map((m) => m.endTsMs));
+    const cancelSpreadMs = tsEnd - Math.min(...members.map((m) => m.endTsMs));
+    const meanMultiple = members.reduce((s, m) => s + m.addedQty / m.refQty, 0) / members.length;
+    const layers = clamp01((members.length - p.minLayers + 1) / 3);
+    const size = clamp01(Math.log(meanMultiple / p.sizeMultiple) / Math.log(4));
+    const sync = 1 - clamp01(cancelSpreadMs / p.cancelWindowMs);
+    const score = 100 * (0.45 + 0.2 * layers + 0.2 * size + 0.15 * sync);
+    const totalQty = members.reduce((s, m) => s + m.addedQty, 0);
+    return makeAlert(
+      this.symbol,
+      "layering",
+      side,
+      score,
+      tsStart,
+      tsEnd,
+      {
+        levels: members.map((m) => ({
+          priceTicks: m.priceTicks,
+          addedQty: round(m.addedQty),
+          sizeMultiple: round(m.addedQty / m.refQty, 3),
+          distTicksAtAdd: m.distTicksAtAdd,
+          lifetimeMs: m.endTsMs - m.startTsMs,
+          tradedQty: round(m.tradedQty),
+          cancelledQty: round(m.cancelledQty),
+        })),
+        totalQty: round(totalQty),
+        cancelSpreadMs,
+      },
+      `${members.length} large ${side} orders (${round(totalQty, 4)} in all, ${round(meanMultiple, 2)}x the usual size each) on levels ${members[0]!.priceTicks}-${members[members.length - 1]!.priceTicks} (ticks) were placed together and cancelled within ${cancelSpreadMs} ms without trading.`,
+    );
+  }
+}

@@ -1,0 +1,242 @@
+/**
+ * Detectors on scripted markets: each fires on its pattern and stays quiet
+ * on the near-misses (traded liquidity, long-resting size, small size, no
+ * price move, no reversal, book change at the wash price), at BTC and ETH
+ * sizes alike.
+ */
+import { describe, expect, test } from "bun:test";
+import { ASK, BID, type MarketEvent, type SymbolSpec } from "../../src/switchboard.ts";
+import type { Alert } from "./alert.ts";
+import { createSurveillanceEngine } from "./engine.ts";
+import { TestMarket } from "./test-market.ts";
+import { withDefaults } from "./params.ts";
+
+const BTC: SymbolSpec = { symbol: "BTCUSDT", tickSize: 0.1, lotSize: 0.001 };
+const ETH: SymbolSpec = { symbol: "ETHUSDT", tickSize: 0.01, lotSize: 0.001 };
+
+/** Runs events one at a time; returns alerts with the exchange time they came out at. */
+function detect(spec: SymbolSpec, events: MarketEvent[]): { alert: Alert; atTsMs: number }[] {
+  const engine = createSurveillanceEngine(spec);
+  const out: { alert: Alert; atTsMs: number }[] = [];
+  for (const e of events) for (const alert of engine.process([e])) out.push({ alert, atTsMs: e.exchTsMs });
+  for (const alert of engine.flush()) out.push({ alert, atTsMs: Infinity });
+  return out;
+}
+
+const ofType = <T extends { alert: Alert }>(found: T[], type: string): T[] => found.filter((f) => f.alert.type === type);
+
+interface SpoofScript {
+  sizeUnits?: number;
+  lifetimeMs?: number;
+  traded?: boolean;
+  move?: boolean;
+}
+
+/** Warm-up, then a large bid one tick below the touch; the price lifts; the bid is cancelled. Returns the cancel time. */
+function spoof(m: TestMarket, s: SpoofScript = {}): number {
+  const { sizeUnits = 30, lifetimeMs = 2000, traded = false, move = true } = s;
+  m.run(60_000);
+  const price = m.bestBid - 1;
+  const qty = sizeUnits * m.unit;
+  const base = m.book.side(BID).qtyAt(price);
+  m.step([[BID, price, base + qty]]);
+  if (!move) m.backgroundTrades = false;
+  const steps = Math.max(1, Math.round(lifetimeMs / 100) - 2);
+  for (let i = 0; i < steps; i++) {
+    if (move && i === 2) m.shift(2, [[BID, price, base + qty]]);
+    else if (traded && i === steps - 1) {
+      m.trade(price, qty + base, "sell");
+      m.step([[BID, price, 0]]);
+    } else m.step([[BID, price, base + qty]]);
+  }
+  m.backgroundTrades = true;
+  if (!traded) m.step([[BID, price, base]]);
+  const cancelTs = m.tsMs;
+  m.run(3000);
+  return cancelTs;
+}
+
+describe("spoofing", () => {
+  for (const [spec, unit] of [[BTC, 0.05], [ETH, 2]] as const) {
+    test(`${spec.symbol}: a large, brief, cancelled bid near the touch while the price lifts is flagged within 1 s`, () => {
+      const m = new TestMarket(spec, unit, 7);
+      const cancelTs = spoof(m);
+      const found = ofType(detect(spec, m.events), "spoofing") as { alert: Alert; atTsMs: number }[];
+      expect(found.length).toBe(1);
+      const { alert, atTsMs } = found[0]!;
+      expect(alert.side).toBe("bid");
+      expect(alert.score).toBeGreaterThanOrEqual(50);
+      expect(alert.tsEnd).toBe(cancelTs);
+      expect(atTsMs - cancelTs).toBeLessThanOrEqual(1000);
+      expect(alert.id).toBe(`${spec.symbol}:spoofing:bid:${alert.tsStart}`);
+      expect((alert.evidence.sizeMultiple as number)).toBeGreaterThan(8);
+      expect(alert.explanation).toMatch(/cancelled after/);
+    });
+  }
+  test.each([
+    ["traded", { traded: true }],
+    ["long-resting", { lifetimeMs: 20_000 }],
+    ["small", { sizeUnits: 3 }],
+    ["no price move, no opposite trades", { move: false }],
+  ] as const)("near-miss (%s) is not flagged", (_name, script) => {
+    const m = new TestMarket(BTC, 0.05, 7);
+    spoof(m, script);
+    expect(ofType(detect(BTC, m.events), "spoofing")).toEqual([]);
+  });
+  test("adaptivity: an order large for BTC sizes is ordinary at ETH sizes", () => {
+    const btc = new TestMarket(BTC, 0.05, 3);
+    spoof(btc, { sizeUnits: 30 });
+    const eth = new TestMarket(ETH, 1.5, 3); // same absolute qty (1.5) = 1 ETH unit
+    spoof(eth, { sizeUnits: 1 });
+    expect(ofType(detect(BTC, btc.events), "spoofing").length).toBe(1);
+    expect(ofType(detect(ETH, eth.events), "spoofing").length).toBe(0);
+  });
+  test("a quote that follows the price (cancelled and re-placed) is not flagged", () => {
+    const m = new TestMarket(BTC, 0.05, 9);
+    m.run(60_000);
+    const price = m.bestBid - 1, qty = 30 * m.unit;
+    m.step([[BID, price, qty]]);
+    m.shift(2, [[BID, price, qty]]);
+    m.step([[BID, price, 0], [BID, price + 2, qty]]); // moved with the market
+    m.run(3000);
+    expect(ofType(detect(BTC, m.events), "spoofing")).toEqual([]);
+  });
+});
+
+describe("layering", () => {
+  function layers(m: TestMarket, count: number): void {
+    m.run(60_000);
+    const top = m.bestAsk + 1;
+    const placed: [number, number, number][] = [];
+    const before: [number, number, number][] = [];
+    for (let i = 0; i < count; i++) {
+      before.push([ASK, top + i, m.book.side(ASK).qtyAt(top + i)]);
+      placed.push([ASK, top + i, 6 * m.unit + before[i]![2]]);
+      m.step(placed.slice());
+    }
+    m.shift(-2, placed);
+    m.step(before); // every layer pulled in the same frame
+    m.run(3000);
+  }
+  test("four large asks stacked on consecutive levels, placed and pulled together, are one layering alert", () => {
+    const m = new TestMarket(ETH, 2, 11);
+    layers(m, 4);
+    const found = detect(ETH, m.events);
+    const layering = ofType(found, "layering");
+    expect(layering.length).toBe(1);
+    expect(layering[0]!.alert.side).toBe("ask");
+    expect(layering[0]!.alert.score).toBeGreaterThanOrEqual(50);
+    expect((layering[0]!.alert.evidence.levels as unknown[]).length).toBe(4);
+    expect(ofType(found, "spoofing")).toEqual([]); // the layers are not double-reported
+  });
+  test("two layers are not layering", () => {
+    const m = new TestMarket(ETH, 2, 11);
+    layers(m, 2);
+    expect(ofType(detect(ETH, m.events), "layering")).toEqual([]);
+  });
+});
+
+describe("quote stuffing", () => {
+  function stuff(m: TestMarket, changesPerFrame: number, trades: boolean): void {
+    m.run(60_000);
+    for (let f = 0; f < 20; f++) {
+      const extra: [number, number, number][] = [];
+      for (let k = 0; k < changesPerFrame; k++) extra.push([ASK, m.mid + 12 + (k % 15), f % 2 === 0 ? m.unit : 0]);
+      if (trades) for (let k = 0; k < 10; k++) m.trade(m.bestAsk, 0.01 * m.unit, "buy");
+      m.step(extra);
+    }
+    m.run(5000);
+  }
+  test("a burst of add/cancel messages with no trading is flagged", () => {
+    const m = new TestMarket(BTC, 0.05, 5);
+    stuff(m, 60, false);
+    const found = ofType(detect(BTC, m.events), "quote_stuffing");
+    expect(found.length).toBe(1);
+    expect(found[0]!.alert.score).toBeGreaterThanOrEqual(50);
+    expect(found[0]!.alert.side).toBe("ask");
+  });
+  test("a modest rise in message rate is not", () => {
+    const m = new TestMarket(BTC, 0.05, 5);
+    stuff(m, 3, false);
+    expect(ofType(detect(BTC, m.events), "quote_stuffing")).toEqual([]);
+  });
+});
+
+describe("momentum ignition", () => {
+  function ignite(m: TestMarket, reverse: boolean): void {
+    for (let s = 0; s < 120; s++) {
+      m.run(900);
+      m.shift(s % 2 === 0 ? 1 : -1);
+    }
+    for (let i = 0; i < 10; i++) {
+      m.trade(m.bestAsk, 0.5 * m.unit, "buy");
+      m.trade(m.bestAsk, 0.5 * m.unit, "buy");
+      m.shift(2);
+    }
+    m.run(500);
+    if (reverse) for (let i = 0; i < 8; i++) m.shift(-2);
+    m.run(3000);
+  }
+  test("a buy burst that lifts the mid far beyond its volatility and then reverses is flagged", () => {
+    const m = new TestMarket(BTC, 0.05, 13);
+    ignite(m, true);
+    const found = ofType(detect(BTC, m.events), "momentum_ignition");
+    expect(found.length).toBe(1);
+    expect(found[0]!.alert.score).toBeGreaterThanOrEqual(50);
+    expect(found[0]!.alert.side).toBe("ask");
+  });
+  test("the same burst without a reversal is not", () => {
+    const m = new TestMarket(BTC, 0.05, 13);
+    ignite(m, false);
+    expect(ofType(detect(BTC, m.events), "momentum_ignition")).toEqual([]);
+  });
+});
+
+describe("wash trading", () => {
+  function washes(m: TestMarket, count: number, touchBook: boolean): void {
+    m.run(20_000);
+    for (let i = 0; i < count; i++) {
+      const price = m.bestAsk, qty = 1.234 * m.unit;
+      m.trade(price, qty, "buy");
+      m.tsMs += 20;
+      m.trade(price, qty, "sell");
+      m.tsMs += 80;
+      m.frame(touchBook ? [[ASK, price, m.book.side(ASK).qtyAt(price) / 2]] : []);
+      m.run(5000);
+    }
+  }
+  test("repeated opposite prints of identical price and size with no book change score >= 50", () => {
+    const m = new TestMarket(BTC, 0.05, 17);
+    m.backgroundTrades = false;
+    washes(m, 3, false);
+    const found = ofType(detect(BTC, m.events), "wash_trading").map((f) => f.alert);
+    expect(found.length).toBe(3);
+    expect(found[0]!.score).toBeLessThan(50); // one coincidence is not an accusation
+    expect(found[2]!.score).toBeGreaterThanOrEqual(50);
+  });
+  test("pairs that consumed displayed liquidity are not wash indicators", () => {
+    const m = new TestMarket(BTC, 0.05, 17);
+    m.backgroundTrades = false;
+    washes(m, 3, true);
+    expect(ofType(detect(BTC, m.events), "wash_trading")).toEqual([]);
+  });
+});
+
+describe("context detectors", () => {
+  test("a wide empty gap near the touch is a low-severity liquidity_gap", () => {
+    const m = new TestMarket(BTC, 0.05, 19);
+    m.run(90_000);
+    const gone: [number, number, number][] = [];
+    for (let k = 2; k <= 9; k++) gone.push([ASK, m.mid + k, 0]);
+    for (let i = 0; i < 20; i++) m.frame(gone, false), (m.tsMs += 100);
+    m.run(2000);
+    const found = ofType(detect(BTC, m.events), "liquidity_gap");
+    expect(found.length).toBeGreaterThanOrEqual(1);
+    expect(found[0]!.alert.side).toBe("ask");
+    expect(found[0]!.alert.score).toBeLessThan(50);
+  });
+  test("unknown parameters are rejected", () => {
+    expect(() => withDefaults({ spoofing: { sizeMultipel: 3 } as never })).toThrow(/spoofing.sizeMultipel/);
+    expect(withDefaults({ spoofing: { sizeMultiple: 5 } }).spoofing.sizeMultiple).toBe(5);
+  });
+});

@@ -1,0 +1,370 @@
+/**
+ * Order-lifecycle inference from the L2 stream (pure, one instance per
+ * symbol). Each level change of a BookUpdate becomes an inferred event:
+ * `added` (the quantity grew), `consumed` (it shrank by what trades printed
+ * at that price since shortly before), or `cancelled` (the unexplained rest).
+ *
+ * Per level we keep one open "episode": the liquidity added on top of what
+ * rested there before (the base). Trades eat the queue front first (the
+ * base, then the episode); cancels are charged to the episode first, since
+ * recently added orders are the ones most often pulled. The episode closes
+ * when its liquidity is gone. Episodes that grew large (trackMultiple x the
+ * adaptive size reference) are kept: when they close they wait `settleMs`
+ * for late trade prints (the trade stream can trail the depth frame) and are
+ * then handed to the detectors. Cost: O(level changes) per update.
+ */
+import { ASK, BID, type BookUpdate, type SymbolSpec, type Trade } from "../../src/switchboard.ts";
+import type { LifecycleParams } from "./params.ts";
+import { RollingSample } from "./rolling.ts";
+
+/** A tracked (large) episode of liquidity at one level, from first add to its removal. */
+export interface Episode {
+  readonly side: number;
+  readonly priceTicks: number;
+  /** Total added during the episode (base units). */
+  addedQty: number;
+  tradedQty: number;
+  cancelledQty: number;
+  readonly startTsMs: number;
+  endTsMs: number;
+  /** Ticks from the own-side touch when first added (0 = at the touch). */
+  readonly distTicksAtAdd: number;
+  /** 2 x mid in ticks at the first add and at the close (NaN when a side was empty). */
+  readonly mid2AtAdd: number;
+  mid2AtEnd: number;
+  /** Ticks from the own-side touch at the close (how stale the order had become). */
+  distTicksAtEnd: number;
+  /** All trade volume printed at this level during the episode, queue front included. */
+  levelTradedQty: number;
+  /** Size reference (median add / near-touch depth) when the episode became large. */
+  refQty: number;
+  /** Aggressive volume that traded against the opposite side while it rested. */
+  oppositeQty: number;
+  /** Trade prints at this level during the episode (price, qty, ts). */
+  readonly trades: number[];
+  /** Internal: cumulative opposite volume at the start. */
+  oppositeAtStart: number;
+}
+
+class Level {
+  priceTicks = NaN;
+  qty = 0;
+  lastChangeTsMs = 0;
+  epRemaining = 0;
+  episode: Episode | null = null;
+  epAdded = 0;
+  epStartTsMs = 0;
+  epActive = false;
+}
+
+/** Per-update counts of inferred level events (for message-rate detectors). */
+export interface UpdateCounts {
+  adds: number;
+  cancels: number;
+  consumed: number;
+  /** Cancels per book side [bid, ask]. */
+  readonly cancelsBySide: number[];
+}
+
+export class Lifecycle {
+  /**
+   * Levels per side in a direct-mapped table indexed by priceTicks mod SLOTS (a Map costs
+   * ~50 ns a lookup, this a few). Two live prices share a slot only when SLOTS ticks apart;
+   * the one nearer the touch keeps it, the other is far from anything a detector looks at.
+   */
+  private readonly levels = [makeSlots(), makeSlots()];
+  /** Unexplained trade volume per book side: flat [priceTicks, qty, tsMs] triples. */
+  private readonly pendingTrades: number[][] = [[], []];
+  /** Aggressive volume so far: [sell aggressors (hit bids), buy aggressors (lifted asks)]. */
+  readonly cumAggressorQty = [0, 0];
+  private readonly settling: Episode[] = [];
+  /** Closed, settled large episodes released by the last update; the caller drains it. */
+  readonly closed: Episode[] = [];
+  /** Episodes that became large during the last update (the caller drains it). */
+  readonly opened: Episode[] = [];
+  readonly counts: UpdateCounts = { adds: 0, cancels: 0, consumed: 0, cancelsBySide: [0, 0] };
+  readonly addSizes: RollingSample;
+  readonly depthSizes: RollingSample;
+  private lastDepthSampleTsMs = -Infinity;
+  bestBidTicks = NaN;
+  bestAskTicks = NaN;
+  mid2 = NaN;
+  nowTsMs = 0;
+  private readonly ticksPerUnit: number;
+
+  constructor(readonly spec: SymbolSpec, private readonly params: LifecycleParams) {
+    // Re-sorted once per half window: the median moves slowly, and sorting per add would dominate the cost.
+    this.addSizes = new RollingSample(params.addWindow, params.addWindow >> 1);
+    this.depthSizes = new RollingSample(params.depthWindow);
+    this.ticksPerUnit = 1 / spec.tickSize;
+  }
+
+  /** The adaptive size reference: max(median near-touch add, depthFactor x median near-touch level size). */
+  refQty(): number {
+    const add = this.addSizes.count > 0 ? this.addSizes.median() : 0;
+    const depth = this.depthSizes.count > 0 ? this.params.depthFactor * this.depthSizes.median() : 0;
+    return Math.max(add, depth);
+  }
+
+  /** The level's last change time, or -Infinity if never seen. */
+  lastChangeTsMs(side: number, priceTicks: number): number {
+    const level = this.levels[side]![priceTicks & SLOT_MASK]!;
+    return level.priceTicks === priceTicks ? level.lastChangeTsMs : -Infinity;
+  }
+
+  qtyAt(side: number, priceTicks: number): number {
+    const level = this.levels[side]![priceTicks & SLOT_MASK]!;
+    return level.priceTicks === priceTicks ? level.qty : 0;
+  }
+
+  onTrade(trade: Trade): void {
+    // A buy aggressor lifts asks, a sell aggressor hits bids.
+    const side = trade.side === "buy" ? ASK : BID;
+    this.cumAggressorQty[side] += trade.qty;
+    const pending = this.pendingTrades[side]!;
+    pending.push(trade.priceTicks, trade.qty, trade.exchTsMs);
+    this.nowTsMs = Math.max(this.nowTsMs, trade.exchTsMs);
+    // A late print for a level whose large episode just closed: it was traded, not cancelled.
+    for (const ep of this.settling) {
+      if (ep.side === side && ep.priceTicks === trade.priceTicks && ep.cancelledQty > 0 && trade.exchTsMs >= ep.startTsMs) {
+        const moved = Math.min(ep.cancelledQty, trade.qty);
+        ep.cancelledQty -= moved;
+        ep.tradedQty += moved;
+        ep.levelTradedQty += moved;
+        ep.trades.push(trade.priceTicks, trade.qty, trade.exchTsMs);
+      }
+    }
+  }
+
+  onBook(update: BookUpdate): void {
+    const ts = update.exchTsMs;
+    this.nowTsMs = Math.max(this.nowTsMs, ts);
+    this.counts.adds = 0;
+    this.counts.cancels = 0;
+    this.counts.consumed = 0;
+    this.counts.cancelsBySide[0] = 0;
+    this.counts.cancelsBySide[1] = 0;
+    this.readTouch(update);
+    if (update.reset) {
+      this.resetBook(update);
+      return;
+    }
+    this.expireTrades(ts);
+    const n = update.levelSide.length;
+    // Int32 keys: JSC hashes int32 Map keys far faster than doubles (prices in ticks fit easily).
+    for (let i = 0; i < n; i++) this.applyLevel(update.levelSide[i]!, update.levelPriceTicks[i]! | 0, update.levelQty[i]!, ts);
+    this.sampleDepth(update, ts);
+    this.releaseSettled(ts);
+  }
+
+  /** Releases every settling episode (end of a stream). */
+  flush(): void {
+    this.releaseSettled(Infinity);
+  }
+
+  clear(): void {
+    for (const slots of this.levels) for (const level of slots) freeLevel(level, NaN);
+    this.pendingTrades[0]!.length = 0;
+    this.pendingTrades[1]!.length = 0;
+    this.settling.length = 0;
+    this.closed.length = 0;
+    this.opened.length = 0;
+    this.addSizes.clear();
+    this.depthSizes.clear();
+    this.lastDepthSampleTsMs = -Infinity;
+  }
+
+  private applyLevel(side: number, priceTicks: number, qty: number, ts: number): void {
+    const level = this.slot(side, priceTicks, qty);
+    if (level === null) return;
+    const prev = level.qty;
+    level.qty = qty;
+    level.lastChangeTsMs = ts;
+    if (qty > prev) this.added(level, side, priceTicks, qty - prev, ts);
+    else if (qty < prev) this.removed(level, side, priceTicks, prev - qty, qty, ts);
+  }
+
+  /** The level for this price, claiming its slot if free or held by a level farther from the touch. */
+  private slot(side: number, priceTicks: number, qty: number): Level | null {
+    const level = this.levels[side]![priceTicks & SLOT_MASK]!;
+    if (level.priceTicks === priceTicks) return level;
+    if (level.qty > 0 || level.epActive) {
+      if (qty <= 0) return null;
+      const touch = side === BID ? this.bestBidTicks : this.bestAskTicks;
+      if (!(Math.abs(priceTicks - touch) < Math.abs(level.priceTicks - touch))) return null;
+    }
+    freeLevel(level, priceTicks);
+    return level;
+  }
+
+  private added(level: Level, side: number, priceTicks: number, size: number, ts: number): void {
+    this.counts.adds++;
+    const touch = side === BID ? this.bestBidTicks : this.bestAskTicks;
+    const dist = Number.isNaN(touch) ? 0 : Math.max(0, side === BID ? touch - priceTicks : priceTicks - touch);
+    if (dist <= this.params.nearTicks) this.addSizes.push(size);
+    // An episode older than episodeMergeMs is folded into the base when it never grew large or
+    // when this add is large by itself, so a large add is timed from its own arrival. A folded
+    // large episode is dropped: its liquidity was not removed, it just became old.
+    const stale = level.epActive && ts - level.epStartTsMs > this.params.episodeMergeMs
+      && (level.episode === null || size >= this.params.trackMultiple * this.refQty());
+    if (!level.epActive || stale) {
+      level.epActive = true;
+      level.epAdded = 0;
+      level.epRemaining = 0;
+      level.epStartTsMs = ts;
+      level.episode = null;
+    }
+    level.epAdded += size;
+    level.epRemaining += size;
+    if (level.episode !== null) {
+      level.episode.addedQty = level.epAdded;
+      return;
+    }
+    const ref = this.refQty();
+    if (ref > 0 && level.epAdded >= this.params.trackMultiple * ref) {
+      level.episode = {
+        // Timed from the add that made it large: small flow before it is not the suspicious order.
+        side, priceTicks, addedQty: level.epAdded, tradedQty: 0, cancelledQty: 0, startTsMs: ts, endTsMs: NaN,
+        distTicksAtAdd: dist, mid2AtAdd: this.mid2, mid2AtEnd: NaN, distTicksAtEnd: NaN, levelTradedQty: 0, refQty: ref, oppositeQty: 0, trades: [], oppositeAtStart: this.cumAggressorQty[1 - side]!,
+      };
+      this.opened.push(level.episode);
+    }
+  }
+
+  private removed(level: Level, side: number, priceTicks: number, size: number, qtyAfter: number, ts: number): void {
+    const traded = this.takeTrades(side, priceTicks, size, level.episode);
+    const cancelled = size - traded;
+    if (traded > 0) this.counts.consumed++;
+    if (cancelled > 0) {
+      this.counts.cancels++;
+      this.counts.cancelsBySide[side]!++;
+    }
+    if (!level.epActive) return;
+    // Trades eat the queue front: the base (liquidity older than the episode) first.
+    const base = Math.max(0, level.qty + size - level.epRemaining);
+    const tradedFromEpisode = Math.max(0, traded - base);
+    const cancelledFromEpisode = Math.min(cancelled, level.epRemaining);
+    level.epRemaining -= tradedFromEpisode + cancelledFromEpisode;
+    const ep = level.episode;
+    if (ep !== null) {
+      ep.tradedQty += tradedFromEpisode;
+      ep.cancelledQty += cancelledFromEpisode;
+    }
+    // A large episode whose liquidity is nearly all gone is over (small leftovers are other orders).
+    const leftover = ep !== null ? this.params.closeFraction * ep.addedQty : 1e-12;
+    if (level.epRemaining <= leftover || qtyAfter <= 0) this.closeEpisode(level, ts);
+  }
+
+  private closeEpisode(level: Level, ts: number): void {
+    const ep = level.episode;
+    level.epActive = false;
+    level.episode = null;
+    level.epRemaining = 0;
+    if (ep === null) return;
+    ep.endTsMs = ts;
+    ep.mid2AtEnd = this.mid2;
+    const touch = ep.side === BID ? this.bestBidTicks : this.bestAskTicks;
+    ep.distTicksAtEnd = Number.isNaN(touch) ? 0 : Math.max(0, ep.side === BID ? touch - ep.priceTicks : ep.priceTicks - touch);
+    ep.oppositeQty = this.cumAggressorQty[1 - ep.side]! - ep.oppositeAtStart;
+    this.settling.push(ep);
+  }
+
+  /** Takes up to `size` of the unexplained trade volume printed at this price; returns how much. */
+  private takeTrades(side: number, priceTicks: number, size: number, ep: Episode | null): number {
+    const pending = this.pendingTrades[side]!;
+    let taken = 0;
+    for (let i = 0; i < pending.length && taken < size; i += 3) {
+      if (pending[i] !== priceTicks || pending[i + 1]! <= 0) continue;
+      const take = Math.min(pending[i + 1]!, size - taken);
+      pending[i + 1]! -= take;
+      taken += take;
+      if (ep !== null) {
+        ep.trades.push(priceTicks, take, pending[i + 2]!);
+        ep.levelTradedQty += take;
+      }
+    }
+    return taken;
+  }
+
+  private expireTrades(ts: number): void {
+    const horizon = ts - this.params.tradeMatchMs;
+    for (const pending of this.pendingTrades) {
+      let w = 0;
+      for (let r = 0; r < pending.length; r += 3) {
+        if (pending[r + 1]! <= 1e-12 || pending[r + 2]! < horizon) continue;
+        if (w !== r) {
+          pending[w] = pending[r]!;
+          pending[w + 1] = pending[r + 1]!;
+          pending[w + 2] = pending[r + 2]!;
+        }
+        w += 3;
+      }
+      pending.length = w;
+    }
+  }
+
+  private releaseSettled(ts: number): void {
+    if (this.settling.length === 0) return;
+    let w = 0;
+    for (const ep of this.settling) {
+      if (ts - ep.endTsMs >= this.params.settleMs) this.closed.push(ep);
+      else this.settling[w++] = ep;
+    }
+    this.settling.length = w;
+  }
+
+  private readTouch(update: BookUpdate): void {
+    const k = this.ticksPerUnit;
+    // Top arrays may be empty (hand-built events): keep the last known touch then.
+    if (update.topBidPrice.length > 0) this.bestBidTicks = Math.round(update.topBidPrice[0]! * k);
+    else if (update.reset) this.bestBidTicks = NaN;
+    if (update.topAskPrice.length > 0) this.bestAskTicks = Math.round(update.topAskPrice[0]! * k);
+    else if (update.reset) this.bestAskTicks = NaN;
+    this.mid2 = this.bestBidTicks + this.bestAskTicks;
+  }
+
+  private sampleDepth(update: BookUpdate, ts: number): void {
+    if (ts - this.lastDepthSampleTsMs < this.params.depthSampleMs) return;
+    const n = this.params.depthLevels;
+    let sum = 0, count = 0;
+    for (const arr of [update.topBidQty, update.topAskQty]) {
+      const m = Math.min(n, arr.length);
+      for (let i = 0; i < m; i++) sum += arr[i]!;
+      count += m;
+    }
+    if (count === 0) return;
+    this.lastDepthSampleTsMs = ts;
+    this.depthSizes.push(sum / count);
+  }
+
+  private resetBook(update: BookUpdate): void {
+    for (const slots of this.levels) for (const level of slots) freeLevel(level, NaN);
+    this.settling.length = 0;
+    const n = update.levelSide.length;
+    for (let i = 0; i < n; i++) {
+      if (update.levelQty[i]! <= 0) continue;
+      const level = this.slot(update.levelSide[i]!, update.levelPriceTicks[i]! | 0, update.levelQty[i]!);
+      if (level === null) continue;
+      level.qty = update.levelQty[i]!;
+      level.lastChangeTsMs = update.exchTsMs;
+    }
+    this.sampleDepth(update, update.exchTsMs);
+  }
+}
+
+const SLOTS = 1 << 12;
+const SLOT_MASK = SLOTS - 1;
+
+function makeSlots(): Level[] {
+  return Array.from({ length: SLOTS }, () => new Level());
+}
+
+function freeLevel(level: Level, priceTicks: number): void {
+  level.priceTicks = priceTicks;
+  level.qty = 0;
+  level.lastChangeTsMs = -Infinity;
+  level.epActive = false;
+  level.episode = null;
+  level.epRemaining = 0;
+  level.epAdded = 0;
+}
