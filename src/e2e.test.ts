@@ -26,7 +26,7 @@ describe("genesis sim end to end", () => {
     const health = (await (await fetch(`${genesis.url}/health`)).json()) as Record<string, any>;
     expect(health.status).toBe("ok");
     expect(health.mode).toBe("sim");
-    expect(Object.keys(health.actors).sort()).toEqual(["analytics", "book", "feed", "hub", "recorder"]);
+    expect(Object.keys(health.actors).sort()).toEqual(["analytics", "book", "feed", "hub", "recorder", "surveillance"]);
     expect(health.database).toContain("embedded PGlite");
   });
 
