@@ -30,11 +30,17 @@ interface SpoofScript {
   lifetimeMs?: number;
   traded?: boolean;
   move?: boolean;
+  /** The manipulator's real business: buyers lifting the asks while the bid rests (default true). */
+  opposite?: boolean;
 }
 
-/** Warm-up, then a large bid one tick below the touch; the price lifts; the bid is cancelled. Returns the cancel time. */
+/**
+ * Warm-up, then a large bid one tick below the touch; the price lifts and aggressive buys (the
+ * spoofer's sells being lifted) print at the ask, 40% of the bid's size; the bid is cancelled.
+ * Returns the cancel time.
+ */
 function spoof(m: TestMarket, s: SpoofScript = {}): number {
-  const { sizeUnits = 30, lifetimeMs = 2000, traded = false, move = true } = s;
+  const { sizeUnits = 30, lifetimeMs = 2000, traded = false, move = true, opposite = move } = s;
   m.run(60_000);
   const price = m.bestBid - 1;
   const qty = sizeUnits * m.unit;
@@ -44,6 +50,7 @@ function spoof(m: TestMarket, s: SpoofScript = {}): number {
   const steps = Math.max(1, Math.round(lifetimeMs / 100) - 2);
   for (let i = 0; i < steps; i++) {
     if (move && i === 2) m.shift(2, [[BID, price, base + qty]]);
+    else if (opposite && i >= 3 && i < 7) m.trade(m.bestAsk, 0.1 * qty, "buy");
     else if (traded && i === steps - 1) {
       m.trade(price, qty + base, "sell");
       m.step([[BID, price, 0]]);
@@ -78,6 +85,7 @@ describe("spoofing", () => {
     ["long-resting", { lifetimeMs: 20_000 }],
     ["small", { sizeUnits: 3 }],
     ["no price move, no opposite trades", { move: false }],
+    ["price lifts but nothing trades on the other side", { opposite: false }],
   ] as const)("near-miss (%s) is not flagged", (_name, script) => {
     const m = new TestMarket(BTC, 0.05, 7);
     spoof(m, script);
@@ -115,6 +123,11 @@ describe("layering", () => {
       m.step(placed.slice());
     }
     m.shift(-2, placed);
+    // The point of the stack: sells hit the bid while it rests (30% of its size), then it goes.
+    for (let i = 0; i < 5; i++) {
+      if (i < 3) m.trade(m.bestBid, 0.1 * count * 6 * m.unit, "sell");
+      else m.step(placed);
+    }
     m.step(before); // every layer pulled in the same frame
     m.run(3000);
   }

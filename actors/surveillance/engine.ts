@@ -22,6 +22,8 @@ interface Held {
   readonly side: number;
   readonly endTsMs: number;
   readonly alert: () => Alert;
+  /** Dropped when re-quoted (spoofing candidates only). */
+  readonly requoteCheck: boolean;
 }
 
 export class DetectorEngine implements SurveillanceEngine {
@@ -104,14 +106,14 @@ export class DetectorEngine implements SurveillanceEngine {
         this.held = this.held.filter((h) => h.episodes === layered.members || !h.episodes.some((x) => members.has(x)));
         if (layered.isNew) {
           const group = layered.members;
-          this.held.push({ episodes: group, side: ep.side, endTsMs: ep.endTsMs, alert: () => this.layering.alert(group) });
+          this.held.push({ episodes: group, side: ep.side, endTsMs: ep.endTsMs, alert: () => this.layering.alert(group), requoteCheck: false });
         }
         continue;
       }
       const m = spoofMeasures(ep, this.params.spoofing);
       if (m) {
         const alert = spoofAlert(this.spec.symbol, ep, m, this.params.spoofing);
-        this.held.push({ episodes: [ep], side: ep.side, endTsMs: ep.endTsMs, alert: () => alert });
+        this.held.push({ episodes: [ep], side: ep.side, endTsMs: ep.endTsMs, alert: () => alert, requoteCheck: true });
       }
     }
     closed.length = 0;
@@ -125,7 +127,7 @@ export class DetectorEngine implements SurveillanceEngine {
       // Held from the latest member's cancel, so a group's later layers can still join.
       const endTsMs = Math.max(...h.episodes.map((e) => e.endTsMs));
       if (ts - endTsMs < holdMs) this.held[w++] = h;
-      else if (!this.requoted(h)) out.push(h.alert());
+      else if (!(h.requoteCheck && this.requoted(h))) out.push(h.alert());
     }
     this.held.length = w;
   }
@@ -144,10 +146,16 @@ export class DetectorEngine implements SurveillanceEngine {
   /** Did comparable large liquidity reappear on the same side around the cancel? */
   private requoted(h: Held): boolean {
     const p = this.params.spoofing;
-    let qty = 0, heldQty = 0;
-    for (const ep of h.episodes) heldQty += ep.addedQty;
+    let qty = 0, heldQty = 0, lo = Infinity, hi = -Infinity;
+    for (const ep of h.episodes) {
+      heldQty += ep.addedQty;
+      lo = Math.min(lo, ep.priceTicks);
+      hi = Math.max(hi, ep.priceTicks);
+    }
     for (const ep of this.recentLarge[h.side]!) {
       if (h.episodes.includes(ep)) continue;
+      // A re-quote lands near the pulled order (it follows the price), not anywhere on the side.
+      if (ep.priceTicks < lo - p.requoteTicks || ep.priceTicks > hi + p.requoteTicks) continue;
       if (ep.startTsMs >= h.endTsMs - p.requoteMs && ep.startTsMs <= h.endTsMs + p.holdMs) qty += ep.addedQty;
     }
     return qty >= p.requoteFraction * heldQty;

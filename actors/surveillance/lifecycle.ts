@@ -15,7 +15,7 @@
  */
 import { ASK, BID, type BookUpdate, type SymbolSpec, type Trade } from "../../src/switchboard.ts";
 import type { LifecycleParams } from "./params.ts";
-import { RollingSample } from "./rolling.ts";
+import { Ewma, RollingSample } from "./rolling.ts";
 
 /** A tracked (large) episode of liquidity at one level, from first add to its removal. */
 export interface Episode {
@@ -38,8 +38,12 @@ export interface Episode {
   levelTradedQty: number;
   /** Size reference (median add / near-touch depth) when the episode became large. */
   refQty: number;
+  /** The median 1 s mid move (ticks) when it became large: distance limits widen with it. */
+  readonly volTicksAtAdd: number;
   /** Aggressive volume that traded against the opposite side while it rested. */
   oppositeQty: number;
+  /** What the opposite side usually trades in as long (the recent mean rate x lifetime). */
+  oppositeExpectedQty: number;
   /** Trade prints at this level during the episode (price, qty, ts). */
   readonly trades: number[];
   /** Internal: cumulative opposite volume at the start. */
@@ -51,6 +55,8 @@ class Level {
   qty = 0;
   lastChangeTsMs = 0;
   epRemaining = 0;
+  /** Added at this level after its episode became large: other orders queued behind it. */
+  tailQty = 0;
   episode: Episode | null = null;
   epAdded = 0;
   epStartTsMs = 0;
@@ -85,6 +91,13 @@ export class Lifecycle {
   readonly counts: UpdateCounts = { adds: 0, cancels: 0, consumed: 0, cancelsBySide: [0, 0] };
   readonly addSizes: RollingSample;
   readonly depthSizes: RollingSample;
+  /** |mid change| per volSampleMs, in ticks. */
+  readonly midMoves: RollingSample;
+  private lastVolSampleTsMs = -Infinity;
+  /** Aggressive volume per volSampleMs against each book side [bid, ask] (recent mean). */
+  private readonly aggressorRate = [new Ewma(120), new Ewma(120)];
+  private readonly lastCumAggressorQty = [0, 0];
+  private lastVolMid2 = NaN;
   private lastDepthSampleTsMs = -Infinity;
   bestBidTicks = NaN;
   bestAskTicks = NaN;
@@ -96,6 +109,7 @@ export class Lifecycle {
     // Re-sorted once per half window: the median moves slowly, and sorting per add would dominate the cost.
     this.addSizes = new RollingSample(params.addWindow, params.addWindow >> 1);
     this.depthSizes = new RollingSample(params.depthWindow);
+    this.midMoves = new RollingSample(params.volWindow);
     this.ticksPerUnit = 1 / spec.tickSize;
   }
 
@@ -104,6 +118,11 @@ export class Lifecycle {
     const add = this.addSizes.count > 0 ? this.addSizes.median() : 0;
     const depth = this.depthSizes.count > 0 ? this.params.depthFactor * this.depthSizes.median() : 0;
     return Math.max(add, depth);
+  }
+
+  /** The median |mid change| over volSampleMs, in ticks (0 before the first samples). */
+  volTicks(): number {
+    return this.midMoves.count > 0 ? this.midMoves.median() : 0;
   }
 
   /** The level's last change time, or -Infinity if never seen. */
@@ -154,6 +173,7 @@ export class Lifecycle {
     // Int32 keys: JSC hashes int32 Map keys far faster than doubles (prices in ticks fit easily).
     for (let i = 0; i < n; i++) this.applyLevel(update.levelSide[i]!, update.levelPriceTicks[i]! | 0, update.levelQty[i]!, ts);
     this.sampleDepth(update, ts);
+    this.sampleVol(ts);
     this.releaseSettled(ts);
   }
 
@@ -171,6 +191,10 @@ export class Lifecycle {
     this.opened.length = 0;
     this.addSizes.clear();
     this.depthSizes.clear();
+    this.midMoves.clear();
+    for (const r of this.aggressorRate) r.clear();
+    this.lastVolSampleTsMs = -Infinity;
+    this.lastVolMid2 = NaN;
     this.lastDepthSampleTsMs = -Infinity;
   }
 
@@ -211,21 +235,25 @@ export class Lifecycle {
       level.epActive = true;
       level.epAdded = 0;
       level.epRemaining = 0;
+      level.tailQty = 0;
       level.epStartTsMs = ts;
       level.episode = null;
     }
-    level.epAdded += size;
-    level.epRemaining += size;
     if (level.episode !== null) {
-      level.episode.addedQty = level.epAdded;
+      // A large episode is frozen at the size that made it large: later adds (the level's
+      // ordinary flow on a busy touch) queue behind it and must not keep it open after the
+      // large order itself is pulled.
+      level.tailQty += size;
       return;
     }
+    level.epAdded += size;
+    level.epRemaining += size;
     const ref = this.refQty();
     if (ref > 0 && level.epAdded >= this.params.trackMultiple * ref) {
       level.episode = {
         // Timed from the add that made it large: small flow before it is not the suspicious order.
         side, priceTicks, addedQty: level.epAdded, tradedQty: 0, cancelledQty: 0, startTsMs: ts, endTsMs: NaN,
-        distTicksAtAdd: dist, mid2AtAdd: this.mid2, mid2AtEnd: NaN, distTicksAtEnd: NaN, levelTradedQty: 0, refQty: ref, oppositeQty: 0, trades: [], oppositeAtStart: this.cumAggressorQty[1 - side]!,
+        distTicksAtAdd: dist, mid2AtAdd: this.mid2, mid2AtEnd: NaN, distTicksAtEnd: NaN, levelTradedQty: 0, refQty: ref, volTicksAtAdd: this.volTicks(), oppositeQty: 0, oppositeExpectedQty: 0, trades: [], oppositeAtStart: this.cumAggressorQty[1 - side]!,
       };
       this.opened.push(level.episode);
     }
@@ -240,11 +268,17 @@ export class Lifecycle {
       this.counts.cancelsBySide[side]!++;
     }
     if (!level.epActive) return;
-    // Trades eat the queue front: the base (liquidity older than the episode) first.
-    const base = Math.max(0, level.qty + size - level.epRemaining);
-    const tradedFromEpisode = Math.max(0, traded - base);
-    const cancelledFromEpisode = Math.min(cancelled, level.epRemaining);
+    // Trades eat the queue front: the base (liquidity older than the episode) first, the tail last.
+    const base = Math.max(0, level.qty + size - level.epRemaining - level.tailQty);
+    const tradedFromEpisode = Math.min(level.epRemaining, Math.max(0, traded - base));
+    const tradedFromTail = Math.min(level.tailQty, Math.max(0, traded - base - tradedFromEpisode));
+    // Cancels go to the episode first (recent orders are the ones most often pulled), except a
+    // cancel the tail can explain while it is small next to the episode (a queued order leaving).
+    const tailFirst = level.tailQty >= cancelled && cancelled < 0.5 * level.epRemaining;
+    const cancelledFromTail = tailFirst ? cancelled : 0;
+    const cancelledFromEpisode = Math.min(cancelled - cancelledFromTail, level.epRemaining - tradedFromEpisode);
     level.epRemaining -= tradedFromEpisode + cancelledFromEpisode;
+    level.tailQty = Math.max(0, level.tailQty - tradedFromTail - cancelledFromTail);
     const ep = level.episode;
     if (ep !== null) {
       ep.tradedQty += tradedFromEpisode;
@@ -260,12 +294,14 @@ export class Lifecycle {
     level.epActive = false;
     level.episode = null;
     level.epRemaining = 0;
+    level.tailQty = 0;
     if (ep === null) return;
     ep.endTsMs = ts;
     ep.mid2AtEnd = this.mid2;
     const touch = ep.side === BID ? this.bestBidTicks : this.bestAskTicks;
     ep.distTicksAtEnd = Number.isNaN(touch) ? 0 : Math.max(0, ep.side === BID ? touch - ep.priceTicks : ep.priceTicks - touch);
     ep.oppositeQty = this.cumAggressorQty[1 - ep.side]! - ep.oppositeAtStart;
+    ep.oppositeExpectedQty = (this.aggressorRate[1 - ep.side]!.mean * (ts - ep.startTsMs)) / this.params.volSampleMs;
     this.settling.push(ep);
   }
 
@@ -323,6 +359,19 @@ export class Lifecycle {
     this.mid2 = this.bestBidTicks + this.bestAskTicks;
   }
 
+  private sampleVol(ts: number): void {
+    if (ts - this.lastVolSampleTsMs < this.params.volSampleMs || Number.isNaN(this.mid2)) return;
+    if (!Number.isNaN(this.lastVolMid2)) {
+      this.midMoves.push(Math.abs(this.mid2 - this.lastVolMid2) / 2);
+      // Per sample period (book frames come every 100 ms or so, so the periods are nearly equal).
+      for (let side = 0; side < 2; side++) this.aggressorRate[side]!.push(this.cumAggressorQty[side]! - this.lastCumAggressorQty[side]!);
+    }
+    this.lastCumAggressorQty[0] = this.cumAggressorQty[0]!;
+    this.lastCumAggressorQty[1] = this.cumAggressorQty[1]!;
+    this.lastVolSampleTsMs = ts;
+    this.lastVolMid2 = this.mid2;
+  }
+
   private sampleDepth(update: BookUpdate, ts: number): void {
     if (ts - this.lastDepthSampleTsMs < this.params.depthSampleMs) return;
     const n = this.params.depthLevels;
@@ -367,4 +416,5 @@ function freeLevel(level: Level, priceTicks: number): void {
   level.episode = null;
   level.epRemaining = 0;
   level.epAdded = 0;
+  level.tailQty = 0;
 }

@@ -28,13 +28,17 @@ export interface LifecycleParams {
   readonly episodeMergeMs: number;
   /** A large episode closes when at most this fraction of its added size is left. */
   readonly closeFraction: number;
+  /** Volatility: |mid change| sampled every volSampleMs; its rolling median over volWindow samples, in ticks. */
+  readonly volSampleMs: number;
+  readonly volWindow: number;
 }
 
 export interface SpoofingParams {
   /** Large = added size >= sizeMultiple x reference size. */
   readonly sizeMultiple: number;
-  /** Placed within this many ticks of the touch. */
+  /** Placed within maxDistTicks + distVolMultiple x the median 1 s mid move (ticks) of the touch. */
   readonly maxDistTicks: number;
+  readonly distVolMultiple: number;
   readonly maxLifetimeMs: number;
   readonly minLifetimeMs: number;
   /** At most this fraction of the added size was traded. */
@@ -46,16 +50,21 @@ export interface SpoofingParams {
   /** Price moved away by >= this many ticks, or opposite-side trades >= minOppositeFraction x size. */
   readonly minMoveTicks: number;
   readonly minOppositeFraction: number;
+  /** ...and that opposite volume is at least this multiple of what the opposite side usually trades in as long. */
+  readonly minOppositeExcess: number;
   /** A spoof candidate is held this long in case it turns out to be one layer of a layering group. */
   readonly holdMs: number;
   /**
    * A market maker's quote that follows the price is cancelled and re-placed:
    * a candidate is dropped when large liquidity of at least requoteFraction of
    * its size appears on the same side within requoteMs before its cancel or
-   * during the hold (liquidity moved, it was not withdrawn). Applies to layering groups too.
+   * during the hold (liquidity moved, it was not withdrawn). Spoofing only: layering groups
+   * pass their own opposite-trading test, and a busy real touch always has a large add in flight.
    */
   readonly requoteMs: number;
   readonly requoteFraction: number;
+  /** ...within this many ticks of the candidate's price. */
+  readonly requoteTicks: number;
 }
 
 export interface LayeringParams {
@@ -70,6 +79,12 @@ export interface LayeringParams {
   readonly cancelWindowMs: number;
   readonly maxLifetimeMs: number;
   readonly maxTradedFraction: number;
+  /** Each layer rested at least this long (shorter is flicker, not liquidity anyone could act on). */
+  readonly minLifetimeMs: number;
+  /** Aggressive volume against the opposite side while the stack rested >= this fraction of the stack... */
+  readonly minOppositeFraction: number;
+  /** ...and >= this multiple of what the opposite side usually trades in as long. */
+  readonly minOppositeExcess: number;
 }
 
 export interface QuoteStuffingParams {
@@ -150,9 +165,9 @@ export interface SurveillanceParams {
 }
 
 export const DEFAULT_PARAMS: SurveillanceParams = {
-  lifecycle: { nearTicks: 10, depthLevels: 10, addWindow: 1024, depthSampleMs: 100, depthWindow: 1200, depthFactor: 1, trackMultiple: 3, tradeMatchMs: 1000, settleMs: 100, episodeMergeMs: 1000, closeFraction: 0.05 },
-  spoofing: { sizeMultiple: 10, maxDistTicks: 5, maxLifetimeMs: 5000, minLifetimeMs: 0, maxTradedFraction: 0.1, maxLevelTradedFraction: 0.02, maxDistTicksAtCancel: 10, minMoveTicks: 1, minOppositeFraction: 0.2, holdMs: 300, requoteMs: 500, requoteFraction: 0.5 },
-  layering: { sizeMultiple: 4, maxDistTicks: 10, minLayers: 3, maxGapTicks: 2, addWindowMs: 2000, cancelWindowMs: 500, maxLifetimeMs: 10000, maxTradedFraction: 0.1 },
+  lifecycle: { nearTicks: 10, depthLevels: 10, addWindow: 1024, depthSampleMs: 100, depthWindow: 1200, depthFactor: 1, trackMultiple: 2, tradeMatchMs: 1000, settleMs: 100, episodeMergeMs: 1000, closeFraction: 0.05, volSampleMs: 1000, volWindow: 300 },
+  spoofing: { sizeMultiple: 3, maxDistTicks: 5, distVolMultiple: 2, maxLifetimeMs: 5000, minLifetimeMs: 300, maxTradedFraction: 0.1, maxLevelTradedFraction: 0.02, maxDistTicksAtCancel: 10, minMoveTicks: Infinity, minOppositeFraction: 0.3, minOppositeExcess: 3, holdMs: 300, requoteMs: 500, requoteFraction: 0.5, requoteTicks: 10 },
+  layering: { sizeMultiple: 2, maxDistTicks: 10, minLayers: 3, maxGapTicks: 2, addWindowMs: 2000, cancelWindowMs: 500, maxLifetimeMs: 10000, maxTradedFraction: 0.1, minLifetimeMs: 300, minOppositeFraction: 0.2, minOppositeExcess: 3 },
   quoteStuffing: { bucketMs: 1000, baselineHalfLife: 60, warmupBuckets: 30, rateMultiple: 4, zScore: 6, minCancelRatio: 0.8, maxTradeMultiple: 1.5 },
   momentumIgnition: { burstMs: 2000, moveSigmas: 5, minMoveTicks: 3, minSameSideShare: 0.8, minTrades: 5, reversalFraction: 0.75, reversalMs: 10000, volHalfLife: 120, warmupSamples: 30 },
   washTrading: { pairWindowMs: 100, repeatWindowMs: 60000, minSizeMultiple: 1, tradeWindow: 512 },

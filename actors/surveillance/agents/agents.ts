@@ -72,16 +72,22 @@ function draft(type: InjectableType, side: number, t0: number): Draft {
   return { label: { type, side: sideName(side), tsStart: t0, tsEnd: t0, placed: false, priceTicks: [], qty: [] }, actions: [] };
 }
 
-/** One or several large orders near the touch, a small print on the other side while they rest, then the cancel. */
+/** Aggressive prints the manipulator sends to the other side while its fake liquidity rests. */
+export const OPPOSITE_PRINTS = { min: 3, max: 6 } as const;
+/** Their total, as a share of the resting fake size. */
+export const OPPOSITE_SHARE = { min: 0.3, max: 0.8 } as const;
+
+/** One or several large orders near the touch, the manipulator's real prints on the other side while they rest, then the cancel. */
 function resting(r: Rand, t0: number, ctx: AgentContext, type: "spoofing" | "layering"): Draft {
   const side = r() < 0.5 ? BID : ASK;
   const d = draft(type, side, t0);
   const lifeMs = Math.round(logUniform(r, RESTING_LIFETIME_MS.min, RESTING_LIFETIME_MS.max));
   const count = type === "spoofing" ? 1 : int(r, 3, 5);
-  const offsetTicks = type === "spoofing" ? int(r, 0, 2) : int(r, 1, 2);
+  // Out of reach of the usual 1 s move (0 ticks on the real recordings, several on the simulator).
+  const reachTicks = Math.round(ctx.scale.midMove1sP75 / ctx.spec.tickSize);
+  const offsetTicks = reachTicks + (type === "spoofing" ? int(r, 0, 2) : int(r, 1, 2));
   const range = type === "spoofing" ? SPOOF_SIZE_LEVELS : LAYER_SIZE_LEVELS;
-  const sizes = Array.from({ length: count }, () => lots(ctx, uniform(r, range.min, range.max) * ctx.scale.medianLevelQty));
-  const fillAt = t0 + Math.round(lifeMs * uniform(r, 0.3, 0.7));
+  const sizes = Array.from({ length: count }, () => lots(ctx, uniform(r, range.min, range.max) * ctx.scale.meanLevelQty));
   let orders: SynthOrder[] = [];
   let ended = false;
   const end = (tsMs: number) => {
@@ -100,18 +106,27 @@ function resting(r: Rand, t0: number, ctx: AgentContext, type: "spoofing" | "lay
       d.label.qty = sizes;
     },
   });
-  // The point of the fake liquidity: someone trades against the manipulator's real order on the other side.
-  d.actions.push({
-    tsMs: fillAt,
-    run(o) {
-      if (!d.label.placed || ended) return;
-      const other = side === BID ? ASK : BID;
-      const touch = best(o, other);
-      if (Number.isNaN(touch)) return;
-      const qty = Math.min(lots(ctx, ctx.scale.medianTradeQty), o.shownQty(other, touch));
-      if (qty > 0) o.trade(fillAt, touch, qty, other === ASK ? "buy" : "sell");
-    },
-  });
+  // The point of the fake liquidity is the manipulator's real order on the other side: while the
+  // spoof rests it executes there, as several aggressive prints at the opposite touch totalling
+  // OPPOSITE_SHARE of the resting size (it wants to trade a sizeable fraction of what it fakes),
+  // spread over the middle of the rest. Prints are capped by what the opposite touch shows.
+  const totalQty = sizes.reduce((a, b) => a + b, 0);
+  const prints = int(r, OPPOSITE_PRINTS.min, OPPOSITE_PRINTS.max);
+  const oppositeQty = uniform(r, OPPOSITE_SHARE.min, OPPOSITE_SHARE.max) * totalQty;
+  for (let j = 0; j < prints; j++) {
+    const printAt = t0 + Math.round(lifeMs * (0.2 + (0.7 * (j + uniform(r, 0.2, 0.8))) / prints));
+    d.actions.push({
+      tsMs: printAt,
+      run(o) {
+        if (!d.label.placed || ended) return;
+        const other = side === BID ? ASK : BID;
+        const touch = best(o, other);
+        if (Number.isNaN(touch)) return;
+        const qty = Math.min(lots(ctx, oppositeQty / prints), o.shownQty(other, touch));
+        if (qty > 0) o.trade(printAt, touch, qty, other === ASK ? "buy" : "sell");
+      },
+    });
+  }
   d.actions.push({
     tsMs: t0 + lifeMs,
     run(o) {

@@ -32,7 +32,7 @@ export const FLEETING_LIFETIME_MS = {
   max: LOBSTER_CALIBRATION.cancelLifetimeMs.p25,
 } as const;
 
-/** A spoof order is as large as the largest 1% of real orders, up to twice that, in median levels. */
+/** A spoof order is as large as the largest 1% of real orders, up to twice that, in typical (mean) near-touch levels. */
 export const SPOOF_SIZE_LEVELS = { min: LOBSTER_CALIBRATION.sizeP99OverMedian, max: 2 * LOBSTER_CALIBRATION.sizeP99OverMedian } as const;
 /** Each layer is smaller than a lone spoof (the stack carries the weight): 0.75x to 1.5x the p99 ratio. */
 export const LAYER_SIZE_LEVELS = { min: 0.75 * LOBSTER_CALIBRATION.sizeP99OverMedian, max: 1.5 * LOBSTER_CALIBRATION.sizeP99OverMedian } as const;
@@ -40,12 +40,28 @@ export const LAYER_SIZE_LEVELS = { min: 0.75 * LOBSTER_CALIBRATION.sizeP99OverMe
 export interface StreamScale {
   /** Median quantity of the top-10 levels of both sides, sampled over the stream. */
   readonly medianLevelQty: number;
+  /**
+   * Median over samples of the mean quantity of the top-10 levels (both sides): the typical
+   * resting order near the touch. Crypto books are heavy-tailed (BTCUSDT: a median level of
+   * ~0.1 BTC among dust, a mean of ~2 BTC), so "large" is measured against this, the same
+   * quantity the detectors' depth reference tracks, not against the median level.
+   */
+  readonly meanLevelQty: number;
+  /**
+   * 75th percentile of the absolute mid change over 1 s (price units). A resting manipulator
+   * keeps its fake orders out of reach of the usual move (it does not want them filled), so
+   * on a jumpy stream it places them this much further from the touch.
+   */
+  readonly midMove1sP75: number;
   /** Median trade quantity. */
   readonly medianTradeQty: number;
 }
 
 export function streamScale(events: readonly MarketEvent[]): StreamScale {
   const levels: number[] = [];
+  const means: number[] = [];
+  const moves: number[] = [];
+  let lastMid = NaN, lastMidTsMs = -Infinity;
   const trades: number[] = [];
   let books = 0;
   for (const event of events) {
@@ -53,13 +69,28 @@ export function streamScale(events: readonly MarketEvent[]): StreamScale {
       trades.push(event.qty);
       continue;
     }
+    if (event.topBidPrice.length > 0 && event.topAskPrice.length > 0 && event.exchTsMs - lastMidTsMs >= 1000) {
+      const mid = (event.topBidPrice[0]! + event.topAskPrice[0]!) / 2;
+      if (!Number.isNaN(lastMid)) moves.push(Math.abs(mid - lastMid));
+      lastMid = mid;
+      lastMidTsMs = event.exchTsMs;
+    }
     if (books++ % 25 !== 0) continue; // a sample is enough; the book changes slowly
-    for (const qty of [event.topBidQty, event.topAskQty]) for (let i = 0; i < Math.min(10, qty.length); i++) levels.push(qty[i]!);
+    let sum = 0, count = 0;
+    for (const qty of [event.topBidQty, event.topAskQty]) {
+      for (let i = 0; i < Math.min(10, qty.length); i++) {
+        levels.push(qty[i]!);
+        sum += qty[i]!;
+        count++;
+      }
+    }
+    if (count > 0) means.push(sum / count);
   }
-  const median = (values: number[]) => {
+  const quantile = (values: number[], q: number) => {
     if (values.length === 0) return NaN;
     values.sort((a, b) => a - b);
-    return values[values.length >> 1]!;
+    return values[Math.floor(q * (values.length - 1))]!;
   };
-  return { medianLevelQty: median(levels), medianTradeQty: median(trades) };
+  const median = (values: number[]) => quantile(values, 0.5);
+  return { medianLevelQty: median(levels), meanLevelQty: median(means), medianTradeQty: median(trades), midMove1sP75: moves.length > 0 ? quantile(moves, 0.75) : 0 };
 }

@@ -60,8 +60,8 @@ export function injectEpisodes(events: readonly MarketEvent[], spec: SymbolSpec,
   }
   const r = rng(seed);
   const ctx = { spec, scale: options.scale ?? streamScale(events) };
-  if (!(ctx.scale.medianLevelQty > 0 && ctx.scale.medianTradeQty > 0)) {
-    throw new Error(`injectEpisodes: stream has no sizes to calibrate on: medianLevelQty=${ctx.scale.medianLevelQty}, medianTradeQty=${ctx.scale.medianTradeQty}`);
+  if (!(ctx.scale.medianLevelQty > 0 && ctx.scale.meanLevelQty > 0 && ctx.scale.medianTradeQty > 0)) {
+    throw new Error(`injectEpisodes: stream has no sizes to calibrate on: medianLevelQty=${ctx.scale.medianLevelQty}, meanLevelQty=${ctx.scale.meanLevelQty}, medianTradeQty=${ctx.scale.medianTradeQty}`);
   }
   const slots = episodeSlots(events, options);
   const used = Math.min(slots.length, types.length);

@@ -27,7 +27,7 @@ export class LayeringDetector {
   qualifies(ep: Episode): boolean {
     const p = this.p;
     return ep.refQty > 0 && ep.addedQty >= p.sizeMultiple * ep.refQty && ep.distTicksAtAdd <= p.maxDistTicks
-      && ep.endTsMs - ep.startTsMs <= p.maxLifetimeMs && ep.tradedQty <= p.maxTradedFraction * ep.addedQty;
+      && ep.endTsMs - ep.startTsMs <= p.maxLifetimeMs && ep.endTsMs - ep.startTsMs >= p.minLifetimeMs && ep.tradedQty <= p.maxTradedFraction * ep.addedQty;
   }
 
   onEpisode(ep: Episode): LayeringGroup | null {
@@ -53,10 +53,21 @@ export class LayeringDetector {
     while (lo > 0 && group[lo]!.priceTicks - group[lo - 1]!.priceTicks <= p.maxGapTicks) lo--;
     while (hi < group.length - 1 && group[hi + 1]!.priceTicks - group[hi]!.priceTicks <= p.maxGapTicks) hi++;
     const members = group.slice(lo, hi + 1);
-    if (members.length < p.minLayers) return null;
+    if (members.length < p.minLayers || !this.tradedAgainst(members)) return null;
     for (const m of members) this.used.add(m);
     this.lastGroup[ep.side] = members;
     return { members, isNew: true };
+  }
+
+  /** The point of a stack: the other side traded while it rested (its layers share that period). */
+  private tradedAgainst(members: readonly Episode[]): boolean {
+    let total = 0, opposite = 0, expected = 0;
+    for (const m of members) {
+      total += m.addedQty;
+      opposite = Math.max(opposite, m.oppositeQty);
+      expected = Math.max(expected, m.oppositeExpectedQty);
+    }
+    return opposite >= this.p.minOppositeFraction * total && opposite >= this.p.minOppositeExcess * expected;
   }
 
   /** A later layer of a reported group: placed and cancelled with it, next to its price range. */

@@ -22,25 +22,27 @@ export function spoofMeasures(ep: Episode, p: SpoofingParams): SpoofCheck | null
   if (!(ep.refQty > 0)) return null;
   const sizeMultiple = ep.addedQty / ep.refQty;
   if (sizeMultiple < p.sizeMultiple) return null;
-  if (ep.distTicksAtAdd > p.maxDistTicks) return null;
+  const slackTicks = p.distVolMultiple * ep.volTicksAtAdd;
+  if (ep.distTicksAtAdd > p.maxDistTicks + slackTicks) return null;
   const lifetimeMs = ep.endTsMs - ep.startTsMs;
   if (lifetimeMs > p.maxLifetimeMs || lifetimeMs < p.minLifetimeMs) return null;
   const tradedFraction = ep.tradedQty / ep.addedQty;
   if (tradedFraction > p.maxTradedFraction || ep.levelTradedQty > p.maxLevelTradedFraction * ep.addedQty) return null;
-  if (ep.distTicksAtEnd > p.maxDistTicksAtCancel) return null;
+  if (ep.distTicksAtEnd > p.maxDistTicksAtCancel + slackTicks) return null;
   // A bid spoof pushes the price up (away from the bid); an ask spoof pushes it down.
   const moveAwayTicks = ((ep.mid2AtEnd - ep.mid2AtAdd) / 2) * (ep.side === 0 ? 1 : -1);
-  // Price running into the order (a quote pulled before it is hit) is risk management, not spoofing.
-  if (moveAwayTicks < 0) return null;
+  // Price running into the order (a quote pulled before it is hit) is risk management, not
+  // spoofing; a move within the usual noise (the same volatility slack) is no evidence either way.
+  if (moveAwayTicks < -slackTicks) return null;
   const moved = moveAwayTicks >= p.minMoveTicks;
-  const opposite = ep.oppositeQty >= p.minOppositeFraction * ep.addedQty;
+  const opposite = ep.oppositeQty >= p.minOppositeFraction * ep.addedQty && ep.oppositeQty >= p.minOppositeExcess * ep.oppositeExpectedQty;
   if (!moved && !opposite) return null;
   return { sizeMultiple, moveAwayTicks: Number.isNaN(moveAwayTicks) ? 0 : moveAwayTicks, lifetimeMs, tradedFraction };
 }
 
 export function spoofAlert(symbol: string, ep: Episode, m: SpoofCheck, p: SpoofingParams): Alert {
   const size = clamp01(Math.log(m.sizeMultiple / p.sizeMultiple) / Math.log(4));
-  const proximity = 1 - ep.distTicksAtAdd / (p.maxDistTicks + 1);
+  const proximity = clamp01(1 - ep.distTicksAtAdd / (p.maxDistTicks + p.distVolMultiple * ep.volTicksAtAdd + 1));
   const brevity = 1 - m.lifetimeMs / p.maxLifetimeMs;
   const activity = clamp01(Math.max(m.moveAwayTicks / (4 * p.minMoveTicks), ep.oppositeQty / ep.addedQty));
   const score = 100 * (0.2 + 0.3 * size + 0.15 * proximity + 0.15 * brevity + 0.15 * activity);
