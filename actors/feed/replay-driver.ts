@@ -52,6 +52,8 @@ export interface ReplaySink {
 
 export interface ReplayDriverOptions {
   readonly paths: readonly string[];
+  /** Where frames come from, opened again at every (re)start; default: readRecording over `paths`. */
+  readonly source?: () => AsyncGenerator<RawFrame[]>;
   readonly speed: ReplaySpeed;
   readonly batchFrames?: number;
   /** Wall clock in ms for pacing (default performance.now). */
@@ -173,7 +175,7 @@ export class ReplayDriver {
   }
 
   private async run(epoch: number): Promise<void> {
-    const reader = readRecording(this.options.paths, { batchFrames: this.options.batchFrames, stats: this.stats });
+    const reader = this.options.source?.() ?? readRecording(this.options.paths, { batchFrames: this.options.batchFrames, stats: this.stats });
     const batchFrames = this.options.batchFrames ?? 1024;
     let buffer: RawFrame[] = [];
     let next = 0;
