@@ -125,7 +125,8 @@ export class DetectorEngine implements SurveillanceEngine {
     let w = 0;
     for (const h of this.held) {
       // Held from the latest member's cancel, so a group's later layers can still join.
-      const endTsMs = Math.max(...h.episodes.map((e) => e.endTsMs));
+      let endTsMs = -Infinity;
+      for (const e of h.episodes) endTsMs = Math.max(endTsMs, e.endTsMs);
       if (ts - endTsMs < holdMs) this.held[w++] = h;
       else if (!(h.requoteCheck && this.requoted(h))) out.push(h.alert());
     }

@@ -15,53 +15,10 @@
  */
 import { ASK, BID, type BookUpdate, type SymbolSpec, type Trade } from "../../src/switchboard.ts";
 import type { LifecycleParams } from "./params.ts";
+import { EP_ACTIVE, EP_ADDED, EP_REMAINING, EP_START_TS, LAST_CHANGE_TS, LevelTable, PRICE, QTY, TAIL, type Episode } from "./level-table.ts";
 import { Ewma, RollingSample } from "./rolling.ts";
 
-/** A tracked (large) episode of liquidity at one level, from first add to its removal. */
-export interface Episode {
-  readonly side: number;
-  readonly priceTicks: number;
-  /** Total added during the episode (base units). */
-  addedQty: number;
-  tradedQty: number;
-  cancelledQty: number;
-  readonly startTsMs: number;
-  endTsMs: number;
-  /** Ticks from the own-side touch when first added (0 = at the touch). */
-  readonly distTicksAtAdd: number;
-  /** 2 x mid in ticks at the first add and at the close (NaN when a side was empty). */
-  readonly mid2AtAdd: number;
-  mid2AtEnd: number;
-  /** Ticks from the own-side touch at the close (how stale the order had become). */
-  distTicksAtEnd: number;
-  /** All trade volume printed at this level during the episode, queue front included. */
-  levelTradedQty: number;
-  /** Size reference (median add / near-touch depth) when the episode became large. */
-  refQty: number;
-  /** The median 1 s mid move (ticks) when it became large: distance limits widen with it. */
-  readonly volTicksAtAdd: number;
-  /** Aggressive volume that traded against the opposite side while it rested. */
-  oppositeQty: number;
-  /** What the opposite side usually trades in as long (the recent mean rate x lifetime). */
-  oppositeExpectedQty: number;
-  /** Trade prints at this level during the episode (price, qty, ts). */
-  readonly trades: number[];
-  /** Internal: cumulative opposite volume at the start. */
-  oppositeAtStart: number;
-}
-
-class Level {
-  priceTicks = NaN;
-  qty = 0;
-  lastChangeTsMs = 0;
-  epRemaining = 0;
-  /** Added at this level after its episode became large: other orders queued behind it. */
-  tailQty = 0;
-  episode: Episode | null = null;
-  epAdded = 0;
-  epStartTsMs = 0;
-  epActive = false;
-}
+export type { Episode } from "./level-table.ts";
 
 /** Per-update counts of inferred level events (for message-rate detectors). */
 export interface UpdateCounts {
@@ -74,11 +31,10 @@ export interface UpdateCounts {
 
 export class Lifecycle {
   /**
-   * Levels per side in a direct-mapped table indexed by priceTicks mod SLOTS (a Map costs
-   * ~50 ns a lookup, this a few). Two live prices share a slot only when SLOTS ticks apart;
-   * the one nearer the touch keeps it, the other is far from anything a detector looks at.
+   * Levels of both sides by (side, priceTicks mod SLOTS). When two live prices share a row,
+   * the one nearer the touch keeps it: the other is far from anything a detector looks at.
    */
-  private readonly levels = [makeSlots(), makeSlots()];
+  private readonly levels = new LevelTable();
   /** Unexplained trade volume per book side: flat [priceTicks, qty, tsMs] triples. */
   private readonly pendingTrades: number[][] = [[], []];
   /** Aggressive volume so far: [sell aggressors (hit bids), buy aggressors (lifted asks)]. */
@@ -127,13 +83,13 @@ export class Lifecycle {
 
   /** The level's last change time, or -Infinity if never seen. */
   lastChangeTsMs(side: number, priceTicks: number): number {
-    const level = this.levels[side]![priceTicks & SLOT_MASK]!;
-    return level.priceTicks === priceTicks ? level.lastChangeTsMs : -Infinity;
+    const r = LevelTable.at(side, priceTicks);
+    return this.levels.f[r + PRICE] === priceTicks ? this.levels.f[r + LAST_CHANGE_TS]! : -Infinity;
   }
 
   qtyAt(side: number, priceTicks: number): number {
-    const level = this.levels[side]![priceTicks & SLOT_MASK]!;
-    return level.priceTicks === priceTicks ? level.qty : 0;
+    const r = LevelTable.at(side, priceTicks);
+    return this.levels.f[r + PRICE] === priceTicks ? this.levels.f[r + QTY]! : 0;
   }
 
   onTrade(trade: Trade): void {
@@ -183,7 +139,7 @@ export class Lifecycle {
   }
 
   clear(): void {
-    for (const slots of this.levels) for (const level of slots) freeLevel(level, NaN);
+    this.levels.clear();
     this.pendingTrades[0]!.length = 0;
     this.pendingTrades[1]!.length = 0;
     this.settling.length = 0;
@@ -199,29 +155,33 @@ export class Lifecycle {
   }
 
   private applyLevel(side: number, priceTicks: number, qty: number, ts: number): void {
-    const level = this.slot(side, priceTicks, qty);
-    if (level === null) return;
-    const prev = level.qty;
-    level.qty = qty;
-    level.lastChangeTsMs = ts;
-    if (qty > prev) this.added(level, side, priceTicks, qty - prev, ts);
-    else if (qty < prev) this.removed(level, side, priceTicks, prev - qty, qty, ts);
+    const r = this.slot(side, priceTicks, qty);
+    if (r < 0) return;
+    const f = this.levels.f;
+    const prev = f[r + QTY]!;
+    f[r + QTY] = qty;
+    f[r + LAST_CHANGE_TS] = ts;
+    if (qty > prev) this.added(r, side, priceTicks, qty - prev, ts);
+    else if (qty < prev) this.removed(r, side, priceTicks, prev - qty, qty, ts);
   }
 
-  /** The level for this price, claiming its slot if free or held by a level farther from the touch. */
-  private slot(side: number, priceTicks: number, qty: number): Level | null {
-    const level = this.levels[side]![priceTicks & SLOT_MASK]!;
-    if (level.priceTicks === priceTicks) return level;
-    if (level.qty > 0 || level.epActive) {
-      if (qty <= 0) return null;
+  /** The row (base offset) for this price, claiming it if free or held by a level farther from the touch; -1 if not. */
+  private slot(side: number, priceTicks: number, qty: number): number {
+    const L = this.levels, f = L.f;
+    const r = LevelTable.at(side, priceTicks);
+    const held = f[r + PRICE]!;
+    if (held === priceTicks) return r;
+    if (f[r + QTY]! > 0 || f[r + EP_ACTIVE] !== 0) {
+      if (qty <= 0) return -1;
       const touch = side === BID ? this.bestBidTicks : this.bestAskTicks;
-      if (!(Math.abs(priceTicks - touch) < Math.abs(level.priceTicks - touch))) return null;
+      if (!(Math.abs(priceTicks - touch) < Math.abs(held - touch))) return -1;
     }
-    freeLevel(level, priceTicks);
-    return level;
+    L.free(r, priceTicks);
+    return r;
   }
 
-  private added(level: Level, side: number, priceTicks: number, size: number, ts: number): void {
+  private added(r: number, side: number, priceTicks: number, size: number, ts: number): void {
+    const L = this.levels, f = L.f;
     this.counts.adds++;
     const touch = side === BID ? this.bestBidTicks : this.bestAskTicks;
     const dist = Number.isNaN(touch) ? 0 : Math.max(0, side === BID ? touch - priceTicks : priceTicks - touch);
@@ -229,72 +189,77 @@ export class Lifecycle {
     // An episode older than episodeMergeMs is folded into the base when it never grew large or
     // when this add is large by itself, so a large add is timed from its own arrival. A folded
     // large episode is dropped: its liquidity was not removed, it just became old.
-    const stale = level.epActive && ts - level.epStartTsMs > this.params.episodeMergeMs
-      && (level.episode === null || size >= this.params.trackMultiple * this.refQty());
-    if (!level.epActive || stale) {
-      level.epActive = true;
-      level.epAdded = 0;
-      level.epRemaining = 0;
-      level.tailQty = 0;
-      level.epStartTsMs = ts;
-      level.episode = null;
+    const active = f[r + EP_ACTIVE] !== 0;
+    const stale = active && ts - f[r + EP_START_TS]! > this.params.episodeMergeMs
+      && (L.episode[r >> 3] === null || size >= this.params.trackMultiple * this.refQty());
+    if (!active || stale) {
+      f[r + EP_ACTIVE] = 1;
+      f[r + EP_ADDED] = 0;
+      f[r + EP_REMAINING] = 0;
+      f[r + TAIL] = 0;
+      f[r + EP_START_TS] = ts;
+      L.episode[r >> 3] = null;
     }
-    if (level.episode !== null) {
+    if (L.episode[r >> 3] !== null) {
       // A large episode is frozen at the size that made it large: later adds (the level's
       // ordinary flow on a busy touch) queue behind it and must not keep it open after the
       // large order itself is pulled.
-      level.tailQty += size;
+      f[r + TAIL] += size;
       return;
     }
-    level.epAdded += size;
-    level.epRemaining += size;
+    const epAdded = (f[r + EP_ADDED] += size);
+    f[r + EP_REMAINING] += size;
     const ref = this.refQty();
-    if (ref > 0 && level.epAdded >= this.params.trackMultiple * ref) {
-      level.episode = {
+    if (ref > 0 && epAdded >= this.params.trackMultiple * ref) {
+      const ep: Episode = {
         // Timed from the add that made it large: small flow before it is not the suspicious order.
-        side, priceTicks, addedQty: level.epAdded, tradedQty: 0, cancelledQty: 0, startTsMs: ts, endTsMs: NaN,
+        side, priceTicks, addedQty: epAdded, tradedQty: 0, cancelledQty: 0, startTsMs: ts, endTsMs: NaN,
         distTicksAtAdd: dist, mid2AtAdd: this.mid2, mid2AtEnd: NaN, distTicksAtEnd: NaN, levelTradedQty: 0, refQty: ref, volTicksAtAdd: this.volTicks(), oppositeQty: 0, oppositeExpectedQty: 0, trades: [], oppositeAtStart: this.cumAggressorQty[1 - side]!,
       };
-      this.opened.push(level.episode);
+      L.episode[r >> 3] = ep;
+      this.opened.push(ep);
     }
   }
 
-  private removed(level: Level, side: number, priceTicks: number, size: number, qtyAfter: number, ts: number): void {
-    const traded = this.takeTrades(side, priceTicks, size, level.episode);
+  private removed(r: number, side: number, priceTicks: number, size: number, qtyAfter: number, ts: number): void {
+    const L = this.levels, f = L.f;
+    const ep = L.episode[r >> 3]!;
+    const traded = this.pendingTrades[side]!.length === 0 ? 0 : this.takeTrades(side, priceTicks, size, ep);
     const cancelled = size - traded;
     if (traded > 0) this.counts.consumed++;
     if (cancelled > 0) {
       this.counts.cancels++;
       this.counts.cancelsBySide[side]!++;
     }
-    if (!level.epActive) return;
+    if (f[r + EP_ACTIVE] === 0) return;
+    const epRemaining = f[r + EP_REMAINING]!, tailQty = f[r + TAIL]!;
     // Trades eat the queue front: the base (liquidity older than the episode) first, the tail last.
-    const base = Math.max(0, level.qty + size - level.epRemaining - level.tailQty);
-    const tradedFromEpisode = Math.min(level.epRemaining, Math.max(0, traded - base));
-    const tradedFromTail = Math.min(level.tailQty, Math.max(0, traded - base - tradedFromEpisode));
+    const base = Math.max(0, f[r + QTY]! + size - epRemaining - tailQty);
+    const tradedFromEpisode = Math.min(epRemaining, Math.max(0, traded - base));
+    const tradedFromTail = Math.min(tailQty, Math.max(0, traded - base - tradedFromEpisode));
     // Cancels go to the episode first (recent orders are the ones most often pulled), except a
     // cancel the tail can explain while it is small next to the episode (a queued order leaving).
-    const tailFirst = level.tailQty >= cancelled && cancelled < 0.5 * level.epRemaining;
+    const tailFirst = tailQty >= cancelled && cancelled < 0.5 * epRemaining;
     const cancelledFromTail = tailFirst ? cancelled : 0;
-    const cancelledFromEpisode = Math.min(cancelled - cancelledFromTail, level.epRemaining - tradedFromEpisode);
-    level.epRemaining -= tradedFromEpisode + cancelledFromEpisode;
-    level.tailQty = Math.max(0, level.tailQty - tradedFromTail - cancelledFromTail);
-    const ep = level.episode;
+    const cancelledFromEpisode = Math.min(cancelled - cancelledFromTail, epRemaining - tradedFromEpisode);
+    const remaining = (f[r + EP_REMAINING] = epRemaining - (tradedFromEpisode + cancelledFromEpisode));
+    f[r + TAIL] = Math.max(0, tailQty - tradedFromTail - cancelledFromTail);
     if (ep !== null) {
       ep.tradedQty += tradedFromEpisode;
       ep.cancelledQty += cancelledFromEpisode;
     }
     // A large episode whose liquidity is nearly all gone is over (small leftovers are other orders).
     const leftover = ep !== null ? this.params.closeFraction * ep.addedQty : 1e-12;
-    if (level.epRemaining <= leftover || qtyAfter <= 0) this.closeEpisode(level, ts);
+    if (remaining <= leftover || qtyAfter <= 0) this.closeEpisode(r, ts);
   }
 
-  private closeEpisode(level: Level, ts: number): void {
-    const ep = level.episode;
-    level.epActive = false;
-    level.episode = null;
-    level.epRemaining = 0;
-    level.tailQty = 0;
+  private closeEpisode(r: number, ts: number): void {
+    const L = this.levels, f = L.f;
+    const ep = L.episode[r >> 3]!;
+    f[r + EP_ACTIVE] = 0;
+    L.episode[r >> 3] = null;
+    f[r + EP_REMAINING] = 0;
+    f[r + TAIL] = 0;
     if (ep === null) return;
     ep.endTsMs = ts;
     ep.mid2AtEnd = this.mid2;
@@ -375,46 +340,28 @@ export class Lifecycle {
   private sampleDepth(update: BookUpdate, ts: number): void {
     if (ts - this.lastDepthSampleTsMs < this.params.depthSampleMs) return;
     const n = this.params.depthLevels;
-    let sum = 0, count = 0;
-    for (const arr of [update.topBidQty, update.topAskQty]) {
-      const m = Math.min(n, arr.length);
-      for (let i = 0; i < m; i++) sum += arr[i]!;
-      count += m;
-    }
+    const bids = update.topBidQty, asks = update.topAskQty;
+    const mb = Math.min(n, bids.length), ma = Math.min(n, asks.length);
+    let sum = 0;
+    for (let i = 0; i < mb; i++) sum += bids[i]!;
+    for (let i = 0; i < ma; i++) sum += asks[i]!;
+    const count = mb + ma;
     if (count === 0) return;
     this.lastDepthSampleTsMs = ts;
     this.depthSizes.push(sum / count);
   }
 
   private resetBook(update: BookUpdate): void {
-    for (const slots of this.levels) for (const level of slots) freeLevel(level, NaN);
+    this.levels.clear();
     this.settling.length = 0;
     const n = update.levelSide.length;
     for (let i = 0; i < n; i++) {
       if (update.levelQty[i]! <= 0) continue;
-      const level = this.slot(update.levelSide[i]!, update.levelPriceTicks[i]! | 0, update.levelQty[i]!);
-      if (level === null) continue;
-      level.qty = update.levelQty[i]!;
-      level.lastChangeTsMs = update.exchTsMs;
+      const r = this.slot(update.levelSide[i]!, update.levelPriceTicks[i]! | 0, update.levelQty[i]!);
+      if (r < 0) continue;
+      this.levels.f[r + QTY] = update.levelQty[i]!;
+      this.levels.f[r + LAST_CHANGE_TS] = update.exchTsMs;
     }
     this.sampleDepth(update, update.exchTsMs);
   }
-}
-
-const SLOTS = 1 << 12;
-const SLOT_MASK = SLOTS - 1;
-
-function makeSlots(): Level[] {
-  return Array.from({ length: SLOTS }, () => new Level());
-}
-
-function freeLevel(level: Level, priceTicks: number): void {
-  level.priceTicks = priceTicks;
-  level.qty = 0;
-  level.lastChangeTsMs = -Infinity;
-  level.epActive = false;
-  level.episode = null;
-  level.epRemaining = 0;
-  level.epAdded = 0;
-  level.tailQty = 0;
 }

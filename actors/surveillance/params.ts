@@ -69,7 +69,9 @@ export interface SpoofingParams {
 
 export interface LayeringParams {
   readonly sizeMultiple: number;
+  /** Each layer placed within maxDistTicks + distVolMultiple x the median 1 s mid move (ticks) of the touch, as for spoofing. */
   readonly maxDistTicks: number;
+  readonly distVolMultiple: number;
   readonly minLayers: number;
   /** Largest tick gap between neighbouring layers. */
   readonly maxGapTicks: number;
@@ -167,7 +169,7 @@ export interface SurveillanceParams {
 export const DEFAULT_PARAMS: SurveillanceParams = {
   lifecycle: { nearTicks: 10, depthLevels: 10, addWindow: 1024, depthSampleMs: 100, depthWindow: 1200, depthFactor: 1, trackMultiple: 2, tradeMatchMs: 1000, settleMs: 100, episodeMergeMs: 1000, closeFraction: 0.05, volSampleMs: 1000, volWindow: 300 },
   spoofing: { sizeMultiple: 3, maxDistTicks: 5, distVolMultiple: 2, maxLifetimeMs: 5000, minLifetimeMs: 300, maxTradedFraction: 0.1, maxLevelTradedFraction: 0.02, maxDistTicksAtCancel: 10, minMoveTicks: Infinity, minOppositeFraction: 0.3, minOppositeExcess: 3, holdMs: 300, requoteMs: 500, requoteFraction: 0.5, requoteTicks: 10 },
-  layering: { sizeMultiple: 2, maxDistTicks: 10, minLayers: 3, maxGapTicks: 2, addWindowMs: 2000, cancelWindowMs: 500, maxLifetimeMs: 10000, maxTradedFraction: 0.1, minLifetimeMs: 300, minOppositeFraction: 0.2, minOppositeExcess: 3 },
+  layering: { sizeMultiple: 2, maxDistTicks: 10, distVolMultiple: 3, minLayers: 3, maxGapTicks: 2, addWindowMs: 2000, cancelWindowMs: 500, maxLifetimeMs: 10000, maxTradedFraction: 0.1, minLifetimeMs: 300, minOppositeFraction: 0.2, minOppositeExcess: 3 },
   quoteStuffing: { bucketMs: 1000, baselineHalfLife: 60, warmupBuckets: 30, rateMultiple: 4, zScore: 6, minCancelRatio: 0.8, maxTradeMultiple: 1.5 },
   momentumIgnition: { burstMs: 2000, moveSigmas: 5, minMoveTicks: 3, minSameSideShare: 0.8, minTrades: 5, reversalFraction: 0.75, reversalMs: 10000, volHalfLife: 120, warmupSamples: 30 },
   washTrading: { pairWindowMs: 100, repeatWindowMs: 60000, minSizeMultiple: 1, tradeWindow: 512 },

@@ -76,6 +76,15 @@ function draft(type: InjectableType, side: number, t0: number): Draft {
 export const OPPOSITE_PRINTS = { min: 3, max: 6 } as const;
 /** Their total, as a share of the resting fake size. */
 export const OPPOSITE_SHARE = { min: 0.3, max: 0.8 } as const;
+/**
+ * ...and at least this multiple of what the stream's own aggressors trade on that side in the
+ * same time (StreamScale.aggressorQtyPerSec): on a heavy-flow stream a fraction of the fake size
+ * is lost in the noise, and a manipulator who trades no more than the market gives it anyway
+ * gains nothing from the spoof.
+ */
+export const OPPOSITE_FLOW_MULTIPLE = { min: 4, max: 8 } as const;
+/** A print larger than the opposite touch walks at most this many levels (it takes what is shown). */
+export const OPPOSITE_WALK_LEVELS = 5;
 
 /** One or several large orders near the touch, the manipulator's real prints on the other side while they rest, then the cancel. */
 function resting(r: Rand, t0: number, ctx: AgentContext, type: "spoofing" | "layering"): Draft {
@@ -83,8 +92,9 @@ function resting(r: Rand, t0: number, ctx: AgentContext, type: "spoofing" | "lay
   const d = draft(type, side, t0);
   const lifeMs = Math.round(logUniform(r, RESTING_LIFETIME_MS.min, RESTING_LIFETIME_MS.max));
   const count = type === "spoofing" ? 1 : int(r, 3, 5);
-  // Out of reach of the usual 1 s move (0 ticks on the real recordings, several on the simulator).
-  const reachTicks = Math.round(ctx.scale.midMove1sP75 / ctx.spec.tickSize);
+  // Out of reach of the usual move over the order's rest (0 ticks on the real recordings, several
+  // on the simulator): the 1 s move grows like a random walk, with the square root of the time.
+  const reachTicks = Math.round((ctx.scale.midMove1sP75 / ctx.spec.tickSize) * Math.sqrt(Math.max(1, lifeMs / 1000)));
   const offsetTicks = reachTicks + (type === "spoofing" ? int(r, 0, 2) : int(r, 1, 2));
   const range = type === "spoofing" ? SPOOF_SIZE_LEVELS : LAYER_SIZE_LEVELS;
   const sizes = Array.from({ length: count }, () => lots(ctx, uniform(r, range.min, range.max) * ctx.scale.meanLevelQty));
@@ -112,7 +122,11 @@ function resting(r: Rand, t0: number, ctx: AgentContext, type: "spoofing" | "lay
   // spread over the middle of the rest. Prints are capped by what the opposite touch shows.
   const totalQty = sizes.reduce((a, b) => a + b, 0);
   const prints = int(r, OPPOSITE_PRINTS.min, OPPOSITE_PRINTS.max);
-  const oppositeQty = uniform(r, OPPOSITE_SHARE.min, OPPOSITE_SHARE.max) * totalQty;
+  // One draw sets both (an eager manipulator is eager on both counts; the seeded sequence stays as it was).
+  const eagerness = r();
+  const flowMultiple = OPPOSITE_FLOW_MULTIPLE.min + eagerness * (OPPOSITE_FLOW_MULTIPLE.max - OPPOSITE_FLOW_MULTIPLE.min);
+  const share = OPPOSITE_SHARE.min + eagerness * (OPPOSITE_SHARE.max - OPPOSITE_SHARE.min);
+  const oppositeQty = Math.max(share * totalQty, flowMultiple * ctx.scale.aggressorQtyPerSec * (lifeMs / 1000));
   for (let j = 0; j < prints; j++) {
     const printAt = t0 + Math.round(lifeMs * (0.2 + (0.7 * (j + uniform(r, 0.2, 0.8))) / prints));
     d.actions.push({
@@ -120,10 +134,18 @@ function resting(r: Rand, t0: number, ctx: AgentContext, type: "spoofing" | "lay
       run(o) {
         if (!d.label.placed || ended) return;
         const other = side === BID ? ASK : BID;
-        const touch = best(o, other);
-        if (Number.isNaN(touch)) return;
-        const qty = Math.min(lots(ctx, oppositeQty / prints), o.shownQty(other, touch));
-        if (qty > 0) o.trade(printAt, touch, qty, other === ASK ? "buy" : "sell");
+        let price = best(o, other);
+        if (Number.isNaN(price)) return;
+        // Takes what the opposite side shows, walking a few levels when the touch is thin.
+        let left = lots(ctx, oppositeQty / prints);
+        const aggressor = other === ASK ? "buy" : "sell";
+        for (let level = 0; level < OPPOSITE_WALK_LEVELS && left > 0; level++) {
+          const qty = Math.min(left, o.shownQty(other, price));
+          if (qty > 0) o.trade(printAt, price, qty, aggressor);
+          left = Number((left - qty).toFixed(12));
+          price = o.nextPriceTicks(other, price);
+          if (Number.isNaN(price)) break;
+        }
       },
     });
   }

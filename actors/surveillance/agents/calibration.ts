@@ -55,6 +55,13 @@ export interface StreamScale {
   readonly midMove1sP75: number;
   /** Median trade quantity. */
   readonly medianTradeQty: number;
+  /**
+   * Aggressive volume per second of market time, the mean of the buy and sell sides. The
+   * manipulator's real order on the other side must stand out against this flow (a spoof is
+   * only worth placing to trade more than the market would have given anyway), so its prints
+   * scale with it rather than with resting sizes alone.
+   */
+  readonly aggressorQtyPerSec: number;
 }
 
 export function streamScale(events: readonly MarketEvent[]): StreamScale {
@@ -64,9 +71,11 @@ export function streamScale(events: readonly MarketEvent[]): StreamScale {
   let lastMid = NaN, lastMidTsMs = -Infinity;
   const trades: number[] = [];
   let books = 0;
+  let aggressorQty = 0;
   for (const event of events) {
     if (event.kind === "trade") {
       trades.push(event.qty);
+      aggressorQty += event.qty;
       continue;
     }
     if (event.topBidPrice.length > 0 && event.topAskPrice.length > 0 && event.exchTsMs - lastMidTsMs >= 1000) {
@@ -92,5 +101,12 @@ export function streamScale(events: readonly MarketEvent[]): StreamScale {
     return values[Math.floor(q * (values.length - 1))]!;
   };
   const median = (values: number[]) => quantile(values, 0.5);
-  return { medianLevelQty: median(levels), meanLevelQty: median(means), medianTradeQty: median(trades), midMove1sP75: moves.length > 0 ? quantile(moves, 0.75) : 0 };
+  const spanSec = events.length > 1 ? (events[events.length - 1]!.exchTsMs - events[0]!.exchTsMs) / 1000 : 0;
+  return {
+    medianLevelQty: median(levels),
+    meanLevelQty: median(means),
+    medianTradeQty: median(trades),
+    midMove1sP75: moves.length > 0 ? quantile(moves, 0.75) : 0,
+    aggressorQtyPerSec: spanSec > 0 ? aggressorQty / 2 / spanSec : 0,
+  };
 }

@@ -55,6 +55,16 @@ export class Overlay {
     return this.shown.bestAskTicks;
   }
 
+  /** The next shown level of `side` behind `priceTicks` (further from the spread), NaN if none. */
+  nextPriceTicks(side: number, priceTicks: number): number {
+    const s = this.shown.side(side);
+    for (let i = 0; i < s.count; i++) {
+      const p = s.priceTicks[i]!;
+      if (side === BID ? p < priceTicks : p > priceTicks) return p;
+    }
+    return Number.NaN;
+  }
+
   shownQty(side: number, priceTicks: number): number {
     if (this.consumed[side]!.has(priceTicks)) return 0;
     const sum = this.real.side(side).qtyAt(priceTicks) + (this.synth[side]!.get(priceTicks) ?? 0);

@@ -26,7 +26,7 @@ export class LayeringDetector {
 
   qualifies(ep: Episode): boolean {
     const p = this.p;
-    return ep.refQty > 0 && ep.addedQty >= p.sizeMultiple * ep.refQty && ep.distTicksAtAdd <= p.maxDistTicks
+    return ep.refQty > 0 && ep.addedQty >= p.sizeMultiple * ep.refQty && ep.distTicksAtAdd <= p.maxDistTicks + p.distVolMultiple * ep.volTicksAtAdd
       && ep.endTsMs - ep.startTsMs <= p.maxLifetimeMs && ep.endTsMs - ep.startTsMs >= p.minLifetimeMs && ep.tradedQty <= p.maxTradedFraction * ep.addedQty;
   }
 
