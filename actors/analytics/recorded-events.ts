@@ -14,9 +14,9 @@
  */
 import { SHARED_DATA_DIR } from "../../src/shared-data.ts";
 import path from "node:path";
-import { OrderBook } from "../book/order-book.ts";
+import { OrderBook, topLevels } from "../book/order-book.ts";
 import { specFor } from "../../src/symbols.ts";
-import { ASK, BID, TOP_LEVELS, type BookUpdate, type MarketEvent, type SymbolSpec, type Trade } from "../../src/switchboard.ts";
+import { ASK, BID, type BookUpdate, type MarketEvent, type SymbolSpec, type Trade } from "../../src/switchboard.ts";
 
 export interface RecordedEvents {
   readonly spec: SymbolSpec;
@@ -162,8 +162,8 @@ function bookUpdate(
       i++;
     }
   }
-  const [topBidPrice, topBidQty] = top(book, BID, spec.tickSize);
-  const [topAskPrice, topAskQty] = top(book, ASK, spec.tickSize);
+  const [topBidPrice, topBidQty] = topLevels(book, BID, spec.tickSize);
+  const [topAskPrice, topAskQty] = topLevels(book, ASK, spec.tickSize);
   return {
     kind: "book",
     symbol: spec.symbol,
@@ -180,12 +180,4 @@ function bookUpdate(
     topAskPrice,
     topAskQty,
   };
-}
-
-function top(book: OrderBook, side: number, tickSize: number): [Float64Array, Float64Array] {
-  const s = book.side(side);
-  const n = Math.min(TOP_LEVELS, s.count);
-  const prices = new Float64Array(n);
-  for (let i = 0; i < n; i++) prices[i] = s.priceTicks[i]! * tickSize;
-  return [prices, s.qty.slice(0, n)];
 }

@@ -6,7 +6,7 @@
  * costs a binary search and a `copyWithin` of the shorter part of the side;
  * reading the top N levels is a zero-copy view.
  */
-import { ASK, BID } from "../../src/switchboard.ts";
+import { ASK, BID, TOP_LEVELS } from "../../src/switchboard.ts";
 
 const INITIAL_CAPACITY = 256;
 
@@ -180,4 +180,13 @@ export class OrderBook {
   get isCrossed(): boolean {
     return this.bids.count > 0 && this.asks.count > 0 && this.bids.priceTicksAt(0) >= this.asks.priceTicksAt(0);
   }
+}
+
+/** A side's best `count` levels as real prices (ticks x tickSize) and quantities, copied. */
+export function topLevels(book: OrderBook, side: number, tickSize: number, count = TOP_LEVELS): [Float64Array, Float64Array] {
+  const s = book.side(side);
+  const n = Math.min(count, s.count);
+  const prices = new Float64Array(n);
+  for (let i = 0; i < n; i++) prices[i] = s.priceTicksAt(i) * tickSize;
+  return [prices, s.qty.slice(0, n)];
 }

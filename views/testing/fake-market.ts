@@ -3,6 +3,7 @@
  * exactly as src/switchboard.ts says (prices in ticks inside, floats in
  * `top*`). Deterministic for a given seed.
  */
+import { rng } from "../../actors/analytics/random-events.ts";
 import { ASK, BID, type BookUpdate, type FeatureRow, TOP_LEVELS, type Trade } from "../../src/switchboard.ts";
 
 /** A subset of actors/analytics/feature-names.ts, in FakeMarket's value order. */
@@ -19,18 +20,6 @@ export const FAKE_FEATURE_NAMES = [
   "trade_imbalance_10s",
   "update_rate_10s_hz",
 ] as const;
-
-/** mulberry32: tiny, seedable, good enough for fake markets. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export interface BookShape {
   symbol: string;

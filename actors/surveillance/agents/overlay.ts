@@ -13,8 +13,8 @@
  * unless the real one is.
  */
 import { decimalsOf } from "../../../src/symbols.ts";
-import { ASK, BID, TOP_LEVELS, type AggressorSide, type BookUpdate, type MarketEvent, type SymbolSpec, type Trade } from "../../../src/switchboard.ts";
-import { OrderBook } from "../../book/order-book.ts";
+import { ASK, BID, type AggressorSide, type BookUpdate, type MarketEvent, type SymbolSpec, type Trade } from "../../../src/switchboard.ts";
+import { OrderBook, topLevels } from "../../book/order-book.ts";
 
 /** Synthetic trade ids start here, far above any real Binance id, so they never collide. */
 export const SYNTHETIC_TRADE_ID_BASE = 8_000_000_000_000_000;
@@ -185,8 +185,8 @@ export class Overlay {
       prices.push(price);
       qtys.push(qty);
     }
-    const [topBidPrice, topBidQty] = top(this.shown, BID, this.spec.tickSize);
-    const [topAskPrice, topAskQty] = top(this.shown, ASK, this.spec.tickSize);
+    const [topBidPrice, topBidQty] = topLevels(this.shown, BID, this.spec.tickSize);
+    const [topAskPrice, topAskQty] = topLevels(this.shown, ASK, this.spec.tickSize);
     return {
       kind: "book",
       symbol: this.spec.symbol,
@@ -205,12 +205,4 @@ export class Overlay {
       topAskQty,
     };
   }
-}
-
-function top(book: OrderBook, side: number, tickSize: number): [Float64Array, Float64Array] {
-  const s = book.side(side);
-  const n = Math.min(TOP_LEVELS, s.count);
-  const prices = new Float64Array(n);
-  for (let i = 0; i < n; i++) prices[i] = s.priceTicks[i]! * tickSize;
-  return [prices, s.qty.slice(0, n)];
 }
