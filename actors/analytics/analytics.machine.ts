@@ -8,6 +8,7 @@
  */
 import { assertEvent, enqueueActions, setup } from "xstate";
 import { ActorId, type ActorCommands, type BookUpdate, type BookUpdatedEvent, type Engine, type FeatureRow, type HubItem, type MarketEvent, type SymbolSpec } from "../../src/switchboard.ts";
+import { groupBySymbol } from "../../src/market-events.ts";
 import { actorRef } from "../../src/actor-system.ts";
 import { specFor } from "../../src/symbols.ts";
 import { createFeatureEngine, type FeatureEngine } from "./engine.ts";
@@ -66,12 +67,7 @@ export const analyticsMachine = setup({
 
 /** Groups the batch by symbol (engines keep per-symbol state), runs each engine once, and re-interleaves rows after their book update. */
 export function computeFeatures(context: AnalyticsContext, events: readonly MarketEvent[]): HubItem[] {
-  const bySymbol = new Map<string, MarketEvent[]>();
-  for (const event of events) {
-    let list = bySymbol.get(event.symbol);
-    if (!list) bySymbol.set(event.symbol, (list = []));
-    list.push(event);
-  }
+  const bySymbol = groupBySymbol(events);
   const rowsBySymbol = new Map<string, FeatureRow[]>();
   for (const [symbol, symbolEvents] of bySymbol) {
     const engine = engineFor(context, symbol, symbolEvents);

@@ -8,6 +8,7 @@
  * `surveillance.alerted` (to hub).
  */
 import { assertEvent, enqueueActions, setup } from "xstate";
+import { groupBySymbol } from "../../src/market-events.ts";
 import { actorRef } from "../../src/actor-system.ts";
 import { ActorId, type ActorCommands, type AnomalyFact, type BookUpdate, type MarketEvent, type SymbolSpec } from "../../src/switchboard.ts";
 import { specFor } from "../../src/symbols.ts";
@@ -58,12 +59,7 @@ export const surveillanceMachine = setup({
 /** Runs each symbol's engine on its events (engines keep per-symbol state); stamps alerts as hub items. */
 export function detect(context: SurveillanceContext, events: readonly MarketEvent[]): AnomalyFact[] {
   context.counters.batches++;
-  const bySymbol = new Map<string, MarketEvent[]>();
-  for (const event of events) {
-    let list = bySymbol.get(event.symbol);
-    if (!list) bySymbol.set(event.symbol, (list = []));
-    list.push(event);
-  }
+  const bySymbol = groupBySymbol(events);
   const facts: AnomalyFact[] = [];
   for (const [symbol, symbolEvents] of bySymbol) {
     let engine = context.engines.get(symbol);
