@@ -25,6 +25,13 @@
     badge.textContent = text;
   }
   feed.addEventListener("htmx:sse:after:connection", () => setBadge("connected", "connected"));
+  // On a slow machine the connection can open while this script is still loading (the SSE
+  // extension loads before it), so its one "connected" event is missed: any message proves it.
+  for (const type of ["book", "features", "trade", "status", "gap"]) {
+    feed.addEventListener(type, () => {
+      if (badge && badge.dataset.state === "connecting") setBadge("connected", "connected");
+    });
+  }
   // A stream that ends (server restart) fires no error, only before:connection as htmx reconnects.
   feed.addEventListener("htmx:sse:before:connection", () => {
     if (badge && badge.dataset.state === "connected") setBadge("reconnecting", "reconnecting");
