@@ -2,68 +2,131 @@
  * Surveillance engine cost per book update on the real Binance recording
  * btcusdt_20240718 (3,322 book updates of ~23 level changes, 974 trades):
  * lifecycle inference plus every detector, around `process()` in batches of
- * 64 events, trades included in the time. Median of 7 rounds after a
- * warm-up round, each from a fresh engine (constructed outside the timing).
+ * 64 events, trades included in the time. Median of 15 rounds after a
+ * warm-up round, each from a fresh engine (constructed outside the timing);
+ * the TypeScript and native variants take turns round by round, so a busy
+ * machine slows both alike.
  *
- * - surveillance.ts.ns_per_update: the TypeScript engine (target < 1000).
- * - surveillance.ts.lifecycle_ns_per_update: the lifecycle inference alone.
- * - surveillance.ts.eth_ns_per_update: the same on ethusdt_20240718.
+ * - surveillance.ts.ns_per_update: the engine with the TypeScript lifecycle.
+ * - surveillance.ts.lifecycle_ns_per_update: the TypeScript lifecycle alone.
+ * - surveillance.ts.eth_ns_per_update: the same engine on ethusdt_20240718.
+ * - surveillance.native.ns_per_update: the engine with the native lifecycle (the default when
+ *   libgenesis loads; target < 1000).
+ * - surveillance.native.lifecycle_ns_per_update: the native lifecycle alone, one library call
+ *   per depth frame (as the engine drives it), episodes materialised.
+ * - surveillance.native.lifecycle_batch_ns_per_update: the same, one call per 64-event batch.
+ * - surveillance.native.eth_ns_per_update: the native engine on ethusdt_20240718.
+ * Without the library only the ts figures are printed.
  */
-import type { MarketEvent } from "../src/switchboard.ts";
+import type { MarketEvent, SymbolSpec } from "../src/switchboard.ts";
 import { loadRecordedEvents } from "../actors/analytics/recorded-events.ts";
 import { createSurveillanceEngine } from "../actors/surveillance/engine.ts";
-import { Lifecycle } from "../actors/surveillance/lifecycle.ts";
+import { createLifecycle, type LifecycleKind } from "../actors/surveillance/lifecycle-choice.ts";
+import { nativeLifecycleStatus } from "../actors/surveillance/native-lifecycle-lib.ts";
+import { NativeLifecycle } from "../actors/surveillance/native-lifecycle.ts";
 import { DEFAULT_PARAMS } from "../actors/surveillance/params.ts";
 import type { BenchResult } from "./run.ts";
 
-const ROUNDS = 7;
+const ROUNDS = 15;
 const BATCH = 64;
+
+interface Case {
+  readonly name: string;
+  readonly updates: number;
+  /** Builds the subject outside the timing; returns the timed run and the clean-up. */
+  readonly prepare: () => { run: () => void; dispose: () => void };
+}
 
 function median(values: number[]): number {
   return [...values].sort((a, b) => a - b)[values.length >> 1]!;
 }
 
-/** `prepare` (engine construction, a one-off per symbol) is outside the timed region. */
-function timeRounds(events: MarketEvent[], prepare: () => () => void): number {
-  const updates = events.filter((e) => e.kind === "book").length;
-  const ns: number[] = [];
+/** ns per book update of each case: the cases take turns, one round each, warm-up round dropped. */
+function timeInterleaved(cases: readonly Case[]): Map<string, number> {
+  const ns = new Map<string, number[]>(cases.map((c) => [c.name, []]));
   for (let round = -1; round < ROUNDS; round++) {
-    const once = prepare();
-    const t0 = Bun.nanoseconds();
-    once();
-    if (round >= 0) ns.push((Bun.nanoseconds() - t0) / updates);
+    for (const c of cases) {
+      const { run, dispose } = c.prepare();
+      const t0 = Bun.nanoseconds();
+      run();
+      const dt = Bun.nanoseconds() - t0;
+      dispose();
+      if (round >= 0) ns.get(c.name)!.push(dt / c.updates);
+    }
   }
-  return median(ns);
+  return new Map([...ns].map(([name, values]) => [name, median(values)]));
 }
 
-function engineNs(events: MarketEvent[], spec: Parameters<typeof createSurveillanceEngine>[0]): number {
-  const batches: MarketEvent[][] = [];
-  for (let i = 0; i < events.length; i += BATCH) batches.push(events.slice(i, i + BATCH));
-  return timeRounds(events, () => {
-    const engine = createSurveillanceEngine(spec);
-    return () => {
-      for (const b of batches) engine.process(b);
-    };
-  });
+function batches(events: MarketEvent[]): MarketEvent[][] {
+  const out: MarketEvent[][] = [];
+  for (let i = 0; i < events.length; i += BATCH) out.push(events.slice(i, i + BATCH));
+  return out;
+}
+
+function engineCase(name: string, spec: SymbolSpec, events: MarketEvent[], lifecycle: LifecycleKind): Case {
+  const parts = batches(events);
+  return {
+    name,
+    updates: events.filter((e) => e.kind === "book").length,
+    prepare: () => {
+      const engine = createSurveillanceEngine(spec, {}, lifecycle);
+      return { run: () => { for (const b of parts) engine.process(b); }, dispose: () => engine.dispose() };
+    },
+  };
+}
+
+function lifecycleCase(name: string, spec: SymbolSpec, events: MarketEvent[], lifecycle: LifecycleKind): Case {
+  return {
+    name,
+    updates: events.filter((e) => e.kind === "book").length,
+    prepare: () => {
+      const life = createLifecycle(spec, DEFAULT_PARAMS.lifecycle, lifecycle);
+      const run = () => {
+        for (const e of events) {
+          if (e.kind === "book") life.onBook(e);
+          else life.onTrade(e);
+          life.closed.length = 0;
+          life.opened.length = 0;
+        }
+      };
+      return { run, dispose: () => life.dispose() };
+    },
+  };
+}
+
+function lifecycleBatchCase(name: string, spec: SymbolSpec, events: MarketEvent[]): Case {
+  const parts = batches(events);
+  return {
+    name,
+    updates: events.filter((e) => e.kind === "book").length,
+    prepare: () => {
+      const life = createLifecycle(spec, DEFAULT_PARAMS.lifecycle, "native") as NativeLifecycle;
+      const drain = () => {
+        life.closed.length = 0;
+        life.opened.length = 0;
+      };
+      return { run: () => { for (const b of parts) life.processEvents(b, drain); }, dispose: () => life.dispose() };
+    },
+  };
 }
 
 export async function run(): Promise<BenchResult[]> {
   const btc = await loadRecordedEvents("btcusdt_20240718.gz");
   const eth = await loadRecordedEvents("ethusdt_20240718.gz");
-  const lifecycleNs = timeRounds(btc.events, () => {
-    const life = new Lifecycle(btc.spec, DEFAULT_PARAMS.lifecycle);
-    return () => {
-      for (const e of btc.events) {
-        if (e.kind === "book") life.onBook(e);
-        else life.onTrade(e);
-        life.closed.length = 0;
-        life.opened.length = 0;
-      }
-    };
-  });
-  return [
-    { bench: "surveillance.ts.ns_per_update", value: Math.round(engineNs(btc.events, btc.spec)), unit: "ns" },
-    { bench: "surveillance.ts.lifecycle_ns_per_update", value: Math.round(lifecycleNs), unit: "ns" },
-    { bench: "surveillance.ts.eth_ns_per_update", value: Math.round(engineNs(eth.events, eth.spec)), unit: "ns" },
+  const native = nativeLifecycleStatus().available;
+  const cases: Case[] = [
+    engineCase("surveillance.ts.ns_per_update", btc.spec, btc.events, "ts"),
+    lifecycleCase("surveillance.ts.lifecycle_ns_per_update", btc.spec, btc.events, "ts"),
+    engineCase("surveillance.ts.eth_ns_per_update", eth.spec, eth.events, "ts"),
   ];
+  if (native) {
+    cases.push(
+      engineCase("surveillance.native.ns_per_update", btc.spec, btc.events, "native"),
+      lifecycleCase("surveillance.native.lifecycle_ns_per_update", btc.spec, btc.events, "native"),
+      lifecycleBatchCase("surveillance.native.lifecycle_batch_ns_per_update", btc.spec, btc.events),
+      engineCase("surveillance.native.eth_ns_per_update", eth.spec, eth.events, "native"),
+    );
+  }
+  const ns = timeInterleaved(cases);
+  return cases.map((c) => ({ bench: c.name, value: Math.round(ns.get(c.name)!), unit: "ns" }));
 }

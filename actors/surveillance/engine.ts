@@ -13,7 +13,8 @@ import { MomentumIgnitionDetector } from "./detectors/momentum-ignition.ts";
 import { QuoteStuffingDetector } from "./detectors/quote-stuffing.ts";
 import { spoofAlert, spoofMeasures } from "./detectors/spoofing.ts";
 import { WashTradingDetector } from "./detectors/wash-trading.ts";
-import { Lifecycle, type Episode } from "./lifecycle.ts";
+import type { Episode } from "./lifecycle.ts";
+import { createLifecycle, type LifecycleKind, type OrderLifecycle } from "./lifecycle-choice.ts";
 import { withDefaults, type ParamOverrides, type SurveillanceParams } from "./params.ts";
 
 /** A spoofing or layering candidate waiting out the hold (layer membership, requotes). */
@@ -28,7 +29,7 @@ interface Held {
 
 export class DetectorEngine implements SurveillanceEngine {
   readonly params: SurveillanceParams;
-  readonly lifecycle: Lifecycle;
+  readonly lifecycle: OrderLifecycle;
   private readonly layering: LayeringDetector;
   private readonly stuffing: QuoteStuffingDetector;
   private readonly momentum: MomentumIgnitionDetector;
@@ -41,10 +42,11 @@ export class DetectorEngine implements SurveillanceEngine {
   private readonly lastChange = (side: number, priceTicks: number): number => this.lifecycle.lastChangeTsMs(side, priceTicks);
   private disposed = false;
 
-  constructor(readonly spec: SymbolSpec, overrides: ParamOverrides = {}) {
+  /** `lifecycle`: the inference implementation; omitted, native when libgenesis loads (lifecycle-choice.ts). */
+  constructor(readonly spec: SymbolSpec, overrides: ParamOverrides = {}, lifecycle?: LifecycleKind) {
     const p = (this.params = withDefaults(overrides));
     const symbol = spec.symbol;
-    this.lifecycle = new Lifecycle(spec, p.lifecycle);
+    this.lifecycle = createLifecycle(spec, p.lifecycle, lifecycle);
     this.layering = new LayeringDetector(symbol, p.layering);
     this.stuffing = new QuoteStuffingDetector(symbol, p.quoteStuffing);
     this.momentum = new MomentumIgnitionDetector(symbol, p.momentumIgnition);
@@ -94,7 +96,7 @@ export class DetectorEngine implements SurveillanceEngine {
   dispose(): void {
     this.disposed = true;
     this.held = [];
-    this.lifecycle.clear();
+    this.lifecycle.dispose();
   }
 
   private judgeEpisodes(out: Alert[]): void {
@@ -167,7 +169,7 @@ function push(out: Alert[], alert: Alert | null): void {
   if (alert !== null) out.push(alert);
 }
 
-/** `CreateSurveillanceEngine` with optional parameter overrides (see params.ts). */
-export function createSurveillanceEngine(spec: SymbolSpec, params: ParamOverrides = {}): DetectorEngine {
-  return new DetectorEngine(spec, params);
+/** `CreateSurveillanceEngine` with optional parameter overrides (see params.ts) and lifecycle implementation. */
+export function createSurveillanceEngine(spec: SymbolSpec, params: ParamOverrides = {}, lifecycle?: LifecycleKind): DetectorEngine {
+  return new DetectorEngine(spec, params, lifecycle);
 }

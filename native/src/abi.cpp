@@ -71,6 +71,7 @@ GN_API const char* gn_status_text(int status) {
     case GN_ERR_INVALID: return "invalid input";
     case GN_ERR_ALLOC: return "out of memory";
     case GN_ERR_INTERNAL: return "internal error";
+    case GN_ERR_HANDLE: return "unknown or freed handle";
     default: return "unknown status";
   }
 }

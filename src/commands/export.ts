@@ -19,7 +19,7 @@ const CHUNK_BYTES = 1 << 20;
 export async function runExport(options: ExportOptions): Promise<void> {
   const engine = chooseEngine(options.engine);
   const source = await replaySource(options.input, options.symbols, "max");
-  const surveillance = options.events.includes("anomaly") ? { createEngine: (spec: SymbolSpec) => createSurveillanceEngine(spec) } : undefined;
+  const surveillance = options.events.includes("anomaly") ? { createEngine: (spec: SymbolSpec) => createSurveillanceEngine(spec, {}, engine === "ts" ? "ts" : undefined) } : undefined;
   const system = new GenesisSystem({ mode: "replay", symbols: source.symbols, engine, feed: source.feed, specs: source.specs, statusIntervalMs: 0, surveillance });
 
   const out = Bun.stdout.writer({ highWaterMark: CHUNK_BYTES });

@@ -1,0 +1,381 @@
+/**
+ * The order-lifecycle inference in libgenesis (gn_lifecycle_*), behind the
+ * public surface of lifecycle.ts's Lifecycle. Trades wait in caller-owned
+ * buffers and go over with the next book update, whose own typed arrays are
+ * handed to the library as they are (gn_lifecycle_frame, zero-copy): the
+ * detector engine makes ONE FFI call per depth frame. `processEvents` sends
+ * a whole batch in one gn_lifecycle_process call, packed into
+ * struct-of-arrays buffers in the analytics engine's layout plus a
+ * top-of-book record per event.
+ *
+ * Large episodes come back as records, replayed into `Episode` objects by
+ * native-episodes.ts.
+ */
+import type { BookUpdate, MarketEvent, SymbolSpec, Trade } from "../../src/switchboard.ts";
+import type { Episode, UpdateCounts } from "./lifecycle.ts";
+import { EpisodeMirror } from "./native-episodes.ts";
+import { GN_ERR_HANDLE, GN_ERR_INVALID, GN_OK, LAYOUT, NativeLifecycleError, type LifecycleSymbols, type NativeLifecycleLibrary } from "./native-lifecycle-lib.ts";
+import type { LifecycleParams } from "./params.ts";
+
+const EVENT_BOOK = 0;
+const EVENT_BOOK_RESET = 1;
+const EVENT_TRADE = 2;
+/** GENESIS_FFI_TIMING=1: time every library call (ffiNs); off by default, the clock costs more than the call. */
+const TIMING = process.env.GENESIS_FFI_TIMING === "1";
+
+// Frees handles that were dropped without dispose().
+const finalizer = new FinalizationRegistry<{ symbols: LifecycleSymbols; handle: number }>(({ symbols, handle }) => {
+  symbols.gn_lifecycle_free(handle);
+});
+
+export class NativeLifecycle {
+  readonly kind = "native" as const;
+  readonly closed: Episode[] = [];
+  readonly opened: Episode[] = [];
+  readonly counts: UpdateCounts = { adds: 0, cancels: 0, consumed: 0, cancelsBySide: [0, 0] };
+  bestBidTicks = NaN;
+  bestAskTicks = NaN;
+  mid2 = NaN;
+  private handle: number;
+  private readonly symbols: LifecycleSymbols;
+  private readonly token = {};
+  private readonly episodes: EpisodeMirror;
+  private readonly depthLevels: number;
+  private readonly topStride: number;
+  /** Events packed and not sent yet (trades wait for the next book update). */
+  private pending = 0;
+  private ffiNanos = 0;
+
+  // Caller-owned buffers, grown to powers of two.
+  private eventCap = 0;
+  private levelCap = 0;
+  private rowCap = 0;
+  private kind_ = new Int32Array(0);
+  private ts = new Float64Array(0);
+  private offsets = new Int32Array(1);
+  private tradePrice = new Float64Array(0);
+  private tradeQty = new Float64Array(0);
+  private tradeSide = new Int8Array(0);
+  private top = new Float64Array(0);
+  private levelSide = new Uint8Array(0);
+  private levelPrice = new Float64Array(0);
+  private levelQty = new Float64Array(0);
+  private countsOut = new Int32Array(0);
+  private touchOut = new Float64Array(0);
+  private readonly info = new Int32Array(3);
+  private readonly sizes = new Int32Array(7);
+  private readonly levelOut = new Float64Array(2);
+  private readonly stateOut = new Float64Array(LAYOUT.state);
+
+  constructor(
+    private readonly library: NativeLifecycleLibrary,
+    readonly spec: SymbolSpec,
+    params: LifecycleParams,
+  ) {
+    this.symbols = library.symbols;
+    // gn_lifecycle_params: { uint32 struct_size; uint32 reserved; 13 doubles }, in params.ts order.
+    const values = [params.nearTicks, params.depthLevels, params.addWindow, params.depthSampleMs, params.depthWindow, params.depthFactor, params.trackMultiple, params.tradeMatchMs, params.settleMs, params.episodeMergeMs, params.closeFraction, params.volSampleMs, params.volWindow];
+    const raw = new DataView(new ArrayBuffer(8 + 8 * values.length));
+    raw.setUint32(0, raw.byteLength, true);
+    values.forEach((v, i) => raw.setFloat64(8 + 8 * i, v, true));
+    const out = new Uint32Array(1);
+    const status = this.symbols.gn_lifecycle_new(spec.tickSize, new Uint8Array(raw.buffer), out);
+    if (status !== GN_OK) {
+      throw new NativeLifecycleError(status === GN_ERR_INVALID ? "invalid" : "native", `gn_lifecycle_new refused: status=${status} (${library.statusText(status)}), symbol=${spec.symbol}, tickSize=${spec.tickSize}, params=${JSON.stringify(params)}`);
+    }
+    this.handle = out[0]!;
+    this.episodes = new EpisodeMirror(library, spec.symbol, this.opened, this.closed);
+    finalizer.register(this, { symbols: this.symbols, handle: this.handle }, this.token);
+    const stride = new Int32Array(1);
+    this.check(this.symbols.gn_lifecycle_top_stride(this.handle, stride), "gn_lifecycle_top_stride");
+    this.topStride = stride[0]!;
+    this.depthLevels = (this.topStride - LAYOUT.topFixed) / 2;
+    this.ensure(64, 1024, 64);
+  }
+
+  /** Nanoseconds spent inside library calls (only counted with GENESIS_FFI_TIMING=1). */
+  get ffiNs(): number {
+    return this.ffiNanos;
+  }
+
+  get nowTsMs(): number {
+    return this.state()[0]!;
+  }
+
+  get cumAggressorQty(): readonly number[] {
+    const s = this.state();
+    return [s[4]!, s[5]!];
+  }
+
+  refQty(): number {
+    return this.state()[6]!;
+  }
+
+  volTicks(): number {
+    return this.state()[7]!;
+  }
+
+  lastChangeTsMs(side: number, priceTicks: number): number {
+    return this.level(side, priceTicks, "lastChangeTsMs")[1]!;
+  }
+
+  qtyAt(side: number, priceTicks: number): number {
+    return this.level(side, priceTicks, "qtyAt")[0]!;
+  }
+
+  onTrade(trade: Trade): void {
+    this.live("onTrade");
+    if (this.pending === this.eventCap) this.sendPending();
+    const i = this.pending++;
+    this.ts[i] = trade.exchTsMs;
+    this.tradePrice[i] = trade.priceTicks;
+    this.tradeQty[i] = trade.qty;
+    this.tradeSide[i] = trade.side === "buy" ? 1 : -1; // anything but a buy hits bids, as in lifecycle.ts
+  }
+
+  onBook(update: BookUpdate): void {
+    const handle = this.live("onBook");
+    const n = this.pending;
+    const m = update.levelSide.length;
+    if (update.levelPriceTicks.length !== m || update.levelQty.length !== m) throw this.unevenLevels(update);
+    const sizes = this.sizes;
+    sizes[0] = n;
+    sizes[1] = update.reset ? 1 : 0;
+    sizes[2] = m;
+    sizes[3] = update.topBidPrice.length;
+    sizes[4] = update.topBidQty.length;
+    sizes[5] = update.topAskPrice.length;
+    sizes[6] = update.topAskQty.length;
+    this.pending = 0;
+    const t0 = TIMING ? Bun.nanoseconds() : 0;
+    const status = this.symbols.gn_lifecycle_frame(
+      handle, sizes, update.exchTsMs, this.ts, this.tradePrice, this.tradeQty, this.tradeSide,
+      update.levelSide, update.levelPriceTicks, update.levelQty, update.topBidPrice, update.topBidQty, update.topAskPrice, update.topAskQty,
+      this.countsOut, this.touchOut, this.info,
+    );
+    if (TIMING) this.ffiNanos += Bun.nanoseconds() - t0;
+    if (status !== GN_OK) throw this.frameFailure(status, n, update);
+    this.readRow(0);
+    const info = this.info;
+    if (info[1]! > 0 || info[2]! > 0) {
+      this.episodes.take(handle, info);
+      this.episodes.apply(Infinity);
+    }
+  }
+
+  /**
+   * Sends `events` (buffered trades first) in ONE library call; after each book update's results
+   * are in place (counts, touch, opened, closed), calls `onUpdate(r)` with its ordinal r.
+   */
+  processEvents(events: readonly MarketEvent[], onUpdate?: (update: number) => void): number {
+    this.sendPending();
+    let levels = 0, books = 0;
+    for (const e of events) {
+      if (e.kind !== "book") continue;
+      books++;
+      levels += e.levelSide.length;
+    }
+    this.ensure(events.length + 1, levels, books);
+    let lv = 0;
+    for (let i = 0; i < events.length; i++) {
+      const e = events[i]!;
+      if (e.kind === "book") lv = this.packBook(e, i, lv);
+      else this.packTrade(e, i);
+    }
+    return this.run(events.length, lv, onUpdate);
+  }
+
+  /** Sends the buffered trades now (they otherwise wait for the next book update). */
+  sendPending(): void {
+    const n = this.pending;
+    if (n === 0) return;
+    this.kind_.fill(EVENT_TRADE, 0, n);
+    this.offsets.fill(0, 0, n + 1);
+    this.run(n, 0);
+  }
+
+  /** Releases every settling episode (end of a stream). */
+  flush(): void {
+    this.sendPending();
+    const status = this.symbols.gn_lifecycle_flush(this.live("flush"), this.info);
+    if (status !== GN_OK) throw this.failure(status, 0, "gn_lifecycle_flush");
+    if (this.info[1]! > 0 || this.info[2]! > 0) {
+      this.episodes.take(this.handle, this.info);
+      this.episodes.apply(Infinity);
+    }
+  }
+
+  /** As Lifecycle.clear(): empties the table, episodes and samples; keeps the touch, clock and totals. */
+  clear(): void {
+    this.sendPending();
+    this.check(this.symbols.gn_lifecycle_clear(this.live("clear")), "gn_lifecycle_clear");
+    this.closed.length = 0;
+    this.opened.length = 0;
+    this.episodes.clear();
+  }
+
+  /** Frees the native handle; any later call throws NativeLifecycleError code "disposed". */
+  dispose(): void {
+    if (this.handle === 0) return;
+    finalizer.unregister(this.token);
+    this.symbols.gn_lifecycle_free(this.handle);
+    this.handle = 0;
+    this.pending = 0;
+    this.closed.length = 0;
+    this.opened.length = 0;
+    this.episodes.clear();
+  }
+
+  private live(operation: string): number {
+    if (this.handle === 0) throw new NativeLifecycleError("disposed", `native lifecycle used after free: operation=${operation}, symbol=${this.spec.symbol}`);
+    return this.handle;
+  }
+
+  private level(side: number, priceTicks: number, operation: string): Float64Array {
+    const status = this.symbols.gn_lifecycle_level(this.live(operation), side, priceTicks, this.levelOut);
+    if (status !== GN_OK) throw this.failure(status, 0, `gn_lifecycle_level(side=${side}, priceTicks=${priceTicks})`);
+    return this.levelOut;
+  }
+
+  private state(): Float64Array {
+    this.sendPending();
+    this.check(this.symbols.gn_lifecycle_state(this.live("state"), this.stateOut, LAYOUT.state), "gn_lifecycle_state");
+    return this.stateOut;
+  }
+
+  private run(n: number, levels: number, onUpdate?: (update: number) => void): number {
+    const handle = this.live("process");
+    this.pending = 0;
+    const t0 = TIMING ? Bun.nanoseconds() : 0;
+    const status = this.symbols.gn_lifecycle_process(
+      handle, n, this.kind_, this.ts, this.offsets, levels, this.levelSide, this.levelPrice, this.levelQty,
+      this.tradePrice, this.tradeQty, this.tradeSide, this.top, this.countsOut, this.touchOut, this.rowCap, this.info,
+    );
+    if (TIMING) this.ffiNanos += Bun.nanoseconds() - t0;
+    if (status !== GN_OK) throw this.failure(status, n);
+    const rows = this.info[0]!;
+    if (this.info[1]! > 0 || this.info[2]! > 0) this.episodes.take(handle, this.info);
+    for (let r = 0; r < rows; r++) {
+      this.readRow(r);
+      this.episodes.apply(r);
+      onUpdate?.(r);
+    }
+    this.episodes.apply(Infinity);
+    return rows;
+  }
+
+  private readRow(r: number): void {
+    const c = this.countsOut, o = r * LAYOUT.counts, counts = this.counts;
+    counts.adds = c[o]!;
+    counts.cancels = c[o + 1]!;
+    counts.consumed = c[o + 2]!;
+    counts.cancelsBySide[0] = c[o + 3]!;
+    counts.cancelsBySide[1] = c[o + 4]!;
+    this.bestBidTicks = this.touchOut[2 * r]!;
+    this.bestAskTicks = this.touchOut[2 * r + 1]!;
+    this.mid2 = this.bestBidTicks + this.bestAskTicks;
+  }
+
+  private unevenLevels(e: BookUpdate): NativeLifecycleError {
+    return new NativeLifecycleError("invalid", `invalid book update: level arrays differ in length (${e.levelSide.length}, ${e.levelPriceTicks.length}, ${e.levelQty.length}), exchTsMs=${e.exchTsMs}, symbol=${this.spec.symbol}`);
+  }
+
+  private frameFailure(status: number, trades: number, e: BookUpdate): NativeLifecycleError {
+    if (status !== GN_ERR_INVALID) return this.failure(status, trades + 1, "gn_lifecycle_frame");
+    const i = this.info[0]!;
+    const what = i < trades ? `trade index=${i} exchTsMs=${this.ts[i]} priceTicks=${this.tradePrice[i]} qty=${this.tradeQty[i]}` : `book update exchTsMs=${e.exchTsMs}`;
+    return new NativeLifecycleError("invalid", `invalid market event (not applied, nor the ${trades} trades before the book update): ${what}, symbol=${this.spec.symbol}`, i);
+  }
+
+  private packTrade(t: Trade, i: number): void {
+    this.kind_[i] = EVENT_TRADE;
+    this.ts[i] = t.exchTsMs;
+    this.tradePrice[i] = t.priceTicks;
+    this.tradeQty[i] = t.qty;
+    this.tradeSide[i] = t.side === "buy" ? 1 : -1; // anything but a buy hits bids, as in lifecycle.ts
+    this.offsets[i + 1] = this.offsets[i]!;
+  }
+
+  /** Packs a book update as event i with its levels from `lv`; returns the next level index. */
+  private packBook(e: BookUpdate, i: number, lv: number): number {
+    this.kind_[i] = e.reset ? EVENT_BOOK_RESET : EVENT_BOOK;
+    this.ts[i] = e.exchTsMs;
+    this.offsets[i] = lv;
+    const m = e.levelSide.length;
+    if (e.levelPriceTicks.length !== m || e.levelQty.length !== m) throw this.unevenLevels(e);
+    const side = this.levelSide, price = this.levelPrice, qty = this.levelQty;
+    if (m < 16) {
+      // Short frames (the common case) copy faster element by element than through TypedArray.set.
+      for (let j = 0; j < m; j++) {
+        side[lv + j] = e.levelSide[j]!;
+        price[lv + j] = e.levelPriceTicks[j]!;
+        qty[lv + j] = e.levelQty[j]!;
+      }
+    } else {
+      side.set(e.levelSide, lv);
+      price.set(e.levelPriceTicks, lv);
+      qty.set(e.levelQty, lv);
+    }
+    this.offsets[i + 1] = lv + m;
+    const top = this.top, t = i * this.topStride, d = this.depthLevels;
+    const bidPrice = e.topBidPrice, askPrice = e.topAskPrice, bidQty = e.topBidQty, askQty = e.topAskQty;
+    top[t] = bidPrice.length > 0 ? 1 : 0;
+    top[t + 1] = bidPrice.length > 0 ? bidPrice[0]! : 0;
+    top[t + 2] = askPrice.length > 0 ? 1 : 0;
+    top[t + 3] = askPrice.length > 0 ? askPrice[0]! : 0;
+    const nb = Math.min(d, bidQty.length), na = Math.min(d, askQty.length);
+    top[t + 4] = nb;
+    top[t + 5] = na;
+    for (let j = 0; j < nb; j++) top[t + 6 + j] = bidQty[j]!;
+    for (let j = 0; j < na; j++) top[t + 6 + d + j] = askQty[j]!;
+    return lv + m;
+  }
+
+  private ensure(events: number, levels: number, rows: number): void {
+    // Called with nothing buffered (pending === 0), so the event columns start empty.
+    if (events > this.eventCap) {
+      const cap = nextPow2(events);
+      this.eventCap = cap;
+      this.kind_ = new Int32Array(cap);
+      this.ts = new Float64Array(cap);
+      this.offsets = new Int32Array(cap + 1);
+      this.tradePrice = new Float64Array(cap);
+      this.tradeQty = new Float64Array(cap);
+      this.tradeSide = new Int8Array(cap);
+      this.top = new Float64Array(cap * this.topStride);
+    }
+    if (levels > this.levelCap) {
+      this.levelCap = nextPow2(levels);
+      this.levelSide = new Uint8Array(this.levelCap);
+      this.levelPrice = new Float64Array(this.levelCap);
+      this.levelQty = new Float64Array(this.levelCap);
+    }
+    if (rows > this.rowCap) {
+      this.rowCap = nextPow2(rows);
+      this.countsOut = new Int32Array(this.rowCap * LAYOUT.counts);
+      this.touchOut = new Float64Array(this.rowCap * LAYOUT.touch);
+    }
+  }
+
+  private check(status: number, what: string): void {
+    if (status !== GN_OK) throw this.failure(status, 0, what);
+  }
+
+  private failure(status: number, sent: number, what = "gn_lifecycle_process"): NativeLifecycleError {
+    const text = this.library.statusText(status);
+    if (status === GN_ERR_HANDLE) return new NativeLifecycleError("handle", `${what}: handle ${this.handle} unknown to the library (${text}), symbol=${this.spec.symbol}`);
+    if (status === GN_ERR_INVALID && what === "gn_lifecycle_process") {
+      const i = this.info[0]!;
+      const kind = this.kind_[i] === EVENT_TRADE ? "trade" : "book";
+      return new NativeLifecycleError("invalid", `invalid market event (not applied, with the ${sent} events of its call): index=${i}, kind=${kind}, exchTsMs=${this.ts[i]}, symbol=${this.spec.symbol} (native: ${text})`, i);
+    }
+    if (status === GN_ERR_INVALID) return new NativeLifecycleError("invalid", `${what}: invalid argument (${text}), symbol=${this.spec.symbol}`);
+    return new NativeLifecycleError("native", `${what} failed: status=${status} (${text}), symbol=${this.spec.symbol}; the lifecycle was cleared`);
+  }
+}
+
+function nextPow2(n: number): number {
+  let cap = 64;
+  while (cap < n) cap *= 2;
+  return cap;
+}

@@ -1,0 +1,375 @@
+// The lifecycle inference (see lifecycle.hpp). Each function mirrors the
+// method of the same name in actors/surveillance/lifecycle.ts; expressions
+// keep the TypeScript operand order so that rounding is identical.
+#include "lifecycle.hpp"
+
+#include <cmath>
+#include <limits>
+
+namespace gn {
+
+namespace {
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+constexpr double kInf = std::numeric_limits<double>::infinity();
+constexpr int BID = 0;
+constexpr int ASK = 1;
+}  // namespace
+
+Lifecycle::Lifecycle(double tick_size, const LifecycleParams& params)
+    : p_(params),
+      ticks_per_unit_(1 / tick_size),
+      rows_(2 * kSlots),
+      // Re-sorted once per half window: the median moves slowly (as lifecycle.ts).
+      add_sizes_(params.add_window, params.add_window >> 1),
+      depth_sizes_(params.depth_window, RollingSample::default_refresh(params.depth_window)),
+      mid_moves_(params.vol_window, RollingSample::default_refresh(params.vol_window)),
+      last_vol_sample_ts_ms_(-kInf),
+      aggressor_rate_{Ewma(120), Ewma(120)},
+      last_vol_mid2_(kNaN),
+      last_depth_sample_ts_ms_(-kInf),
+      best_{kNaN, kNaN},
+      mid2_(kNaN) {
+  clear_rows();
+}
+
+double Lifecycle::ref_qty() const {
+  const double add = add_sizes_.count() > 0 ? add_sizes_.median() : 0;
+  const double depth = depth_sizes_.count() > 0 ? p_.depth_factor * depth_sizes_.median() : 0;
+  return js::max(add, depth);
+}
+
+double Lifecycle::qty_at(int side, double price_ticks) const {
+  const Row& row = rows_[row_of(side, js::to_int32(price_ticks))];
+  return row.price == price_ticks ? row.qty : 0;
+}
+
+double Lifecycle::last_change_ts_ms(int side, double price_ticks) const {
+  const Row& row = rows_[row_of(side, js::to_int32(price_ticks))];
+  return row.price == price_ticks ? row.last_change_ts : -kInf;
+}
+
+void Lifecycle::on_trade(double ts_ms, double price_ticks, double qty, int aggressor) {
+  const int side = aggressor > 0 ? ASK : BID;
+  cum_aggressor_[side] += qty;
+  std::vector<double>& pending = pending_trades_[side];
+  pending.push_back(price_ticks);
+  pending.push_back(qty);
+  pending.push_back(ts_ms);
+  now_ts_ms_ = js::max(now_ts_ms_, ts_ms);
+  // A late print for a level whose large episode just closed: it was traded, not cancelled.
+  for (const int32_t i : settling_) {
+    Episode& ep = episodes_[i];
+    if (ep.side == side && ep.price_ticks == price_ticks && ep.cancelled_qty > 0 && ts_ms >= ep.start_ts_ms) {
+      const double moved = js::min(ep.cancelled_qty, qty);
+      ep.cancelled_qty -= moved;
+      ep.traded_qty += moved;
+      ep.level_traded_qty += moved;
+      ep.trades.push_back(price_ticks);
+      ep.trades.push_back(qty);
+      ep.trades.push_back(ts_ms);
+    }
+  }
+}
+
+void Lifecycle::on_book(const BookInput& in) {
+  const double ts = in.ts_ms;
+  now_ts_ms_ = js::max(now_ts_ms_, ts);
+  counts_ = UpdateCounts();
+  read_touch(in);
+  if (in.reset) {
+    reset_book(in);
+    return;
+  }
+  expire_trades(ts);
+  // The table (512 KiB) does not stay in L2 between frames: start every row's load now so the
+  // misses overlap instead of queueing one per level. Prices are validated integers < 2^31.
+  for (int32_t i = 0; i < in.n_levels; i++)
+    __builtin_prefetch(&rows_[row_of(in.side[i], static_cast<int32_t>(in.price_ticks[i]))], 1);
+  for (int32_t i = 0; i < in.n_levels; i++) apply_level(in.side[i], static_cast<int32_t>(in.price_ticks[i]), in.qty[i], ts);
+  sample_depth(in);
+  sample_vol(ts);
+  release_settled(ts);
+}
+
+void Lifecycle::flush() { release_settled(kInf); }
+
+void Lifecycle::clear() {
+  clear_rows();
+  pending_trades_[0].clear();
+  pending_trades_[1].clear();
+  settling_.clear();
+  outbox_.clear();
+  episodes_.clear();
+  free_episodes_.clear();
+  add_sizes_.clear();
+  depth_sizes_.clear();
+  mid_moves_.clear();
+  aggressor_rate_[0].clear();
+  aggressor_rate_[1].clear();
+  last_vol_sample_ts_ms_ = -kInf;
+  last_vol_mid2_ = kNaN;
+  last_depth_sample_ts_ms_ = -kInf;
+  take_records();
+}
+
+void Lifecycle::clear_rows() {
+  for (Row& row : rows_) row = Row{kNaN, 0, 0, 0, 0, 0, 0, 0, -1};
+}
+
+// LevelTable.free: the row goes to `price_ticks` with an empty level (ep_start_ts is left as is).
+void Lifecycle::free_row(Row& row, double price_ticks) {
+  row.price = price_ticks;
+  row.qty = 0;
+  row.last_change_ts = -kInf;
+  row.ep_active = 0;
+  if (row.episode >= 0) drop(row.episode);
+  row.episode = -1;
+  row.ep_remaining = 0;
+  row.ep_added = 0;
+  row.tail = 0;
+}
+
+void Lifecycle::apply_level(int side, int32_t price_ticks, double qty, double ts) {
+  const int32_t r = slot(side, price_ticks, qty);
+  if (r < 0) return;
+  Row& row = rows_[r];
+  const double prev = row.qty;
+  row.qty = qty;
+  row.last_change_ts = ts;
+  if (qty > prev) added(row, side, price_ticks, qty - prev, ts);
+  else if (qty < prev) removed(row, side, price_ticks, prev - qty, qty, ts);
+}
+
+// The row for this price, claiming it if free or held by a level farther from the touch; -1 if not.
+int32_t Lifecycle::slot(int side, int32_t price_ticks, double qty) {
+  const std::size_t r = row_of(side, price_ticks);
+  Row& row = rows_[r];
+  const double held = row.price;
+  if (held == price_ticks) return static_cast<int32_t>(r);
+  if (row.qty > 0 || row.ep_active != 0) {
+    if (qty <= 0) return -1;
+    const double touch = best_[side];
+    if (!(std::fabs(price_ticks - touch) < std::fabs(held - touch))) return -1;
+  }
+  free_row(row, price_ticks);
+  return static_cast<int32_t>(r);
+}
+
+double Lifecycle::touch_dist(int side, double price_ticks) const {
+  const double touch = best_[side];
+  // Both differences, then a select: the side flips level by level and a branch on it mispredicts.
+  const double below = touch - price_ticks, above = price_ticks - touch;
+  const double d = side == BID ? below : above;
+  return std::isnan(touch) ? 0 : js::max(0, d);
+}
+
+void Lifecycle::added(Row& row, int side, int32_t price_ticks, double size, double ts) {
+  counts_.adds++;
+  const double dist = touch_dist(side, price_ticks);
+  if (dist <= p_.near_ticks) add_sizes_.push(size);
+  // An episode older than episode_merge_ms is folded into the base when it never grew large or
+  // when this add is large by itself, so a large add is timed from its own arrival. A folded
+  // large episode is dropped: its liquidity was not removed, it just became old.
+  const bool active = row.ep_active != 0;
+  // The reference cannot change between here and the tracking test below (no sample is pushed),
+  // so one read serves both. Evaluated in full: short-circuit branches here mispredict.
+  const double ref = ref_qty();
+  const bool stale = active & (ts - row.ep_start_ts > p_.episode_merge_ms) &
+                     ((row.episode < 0) | (size >= p_.track_multiple * ref));
+  if (!active || stale) {
+    row.ep_active = 1;
+    row.ep_added = 0;
+    row.ep_remaining = 0;
+    row.tail = 0;
+    row.ep_start_ts = ts;
+    if (row.episode >= 0) drop(row.episode);
+    row.episode = -1;
+  }
+  if (row.episode >= 0) {
+    // A large episode is frozen at the size that made it large: later adds queue behind it.
+    row.tail += size;
+    return;
+  }
+  const double ep_added = (row.ep_added += size);
+  row.ep_remaining += size;
+  if (ref > 0 && ep_added >= p_.track_multiple * ref) {
+    const int32_t i = new_episode();
+    Episode& ep = episodes_[i];
+    ep.side = side;
+    ep.price_ticks = price_ticks;
+    ep.added_qty = ep_added;
+    ep.traded_qty = 0;
+    ep.cancelled_qty = 0;
+    ep.start_ts_ms = ts;  // timed from the add that made it large
+    ep.end_ts_ms = kNaN;
+    ep.dist_ticks_at_add = dist;
+    ep.mid2_at_add = mid2_;
+    ep.mid2_at_end = kNaN;
+    ep.dist_ticks_at_end = kNaN;
+    ep.level_traded_qty = 0;
+    ep.ref_qty = ref;
+    ep.vol_ticks_at_add = vol_ticks();
+    ep.opposite_qty = 0;
+    ep.opposite_expected_qty = 0;
+    ep.opposite_at_start = cum_aggressor_[1 - side];
+    row.episode = i;
+    outbox_.push_back({kRecordOpened, i});
+  }
+}
+
+void Lifecycle::removed(Row& row, int side, int32_t price_ticks, double size, double qty_after, double ts) {
+  const int32_t ep = row.episode;
+  const double traded = pending_trades_[side].empty() ? 0 : take_trades(side, price_ticks, size, ep);
+  const double cancelled = size - traded;
+  if (traded > 0) counts_.consumed++;
+  if (cancelled > 0) {
+    counts_.cancels++;
+    counts_.cancels_by_side[side]++;
+  }
+  if (row.ep_active == 0) return;
+  const double ep_remaining = row.ep_remaining, tail_qty = row.tail;
+  // Plain max/min are exact here: every operand derives from validated finite quantities by
+  // sums of positives and subtractions, which never yield NaN or -0.
+  using js::max_plain;
+  using js::min_plain;
+  // Trades eat the queue front: the base (liquidity older than the episode) first, the tail last.
+  const double base = max_plain(0, row.qty + size - ep_remaining - tail_qty);
+  const double traded_from_episode = min_plain(ep_remaining, max_plain(0, traded - base));
+  const double traded_from_tail = min_plain(tail_qty, max_plain(0, traded - base - traded_from_episode));
+  // Cancels go to the episode first, except a cancel the tail can explain while it is small
+  // next to the episode (a queued order leaving).
+  const bool tail_first = tail_qty >= cancelled && cancelled < 0.5 * ep_remaining;
+  const double cancelled_from_tail = tail_first ? cancelled : 0;
+  const double cancelled_from_episode = min_plain(cancelled - cancelled_from_tail, ep_remaining - traded_from_episode);
+  const double remaining = (row.ep_remaining = ep_remaining - (traded_from_episode + cancelled_from_episode));
+  row.tail = max_plain(0, tail_qty - traded_from_tail - cancelled_from_tail);
+  if (ep >= 0) {
+    Episode& e = episodes_[ep];
+    e.traded_qty += traded_from_episode;
+    e.cancelled_qty += cancelled_from_episode;
+  }
+  // A large episode whose liquidity is nearly all gone is over (small leftovers are other orders).
+  const double leftover = ep >= 0 ? p_.close_fraction * episodes_[ep].added_qty : 1e-12;
+  if (remaining <= leftover || qty_after <= 0) close_episode(row, ts);
+}
+
+void Lifecycle::close_episode(Row& row, double ts) {
+  const int32_t i = row.episode;
+  row.ep_active = 0;
+  row.episode = -1;
+  row.ep_remaining = 0;
+  row.tail = 0;
+  if (i < 0) return;
+  Episode& ep = episodes_[i];
+  const int side = static_cast<int>(ep.side);
+  ep.end_ts_ms = ts;
+  ep.mid2_at_end = mid2_;
+  ep.dist_ticks_at_end = touch_dist(side, ep.price_ticks);
+  ep.opposite_qty = cum_aggressor_[1 - side] - ep.opposite_at_start;
+  ep.opposite_expected_qty = (aggressor_rate_[1 - side].mean() * (ts - ep.start_ts_ms)) / p_.vol_sample_ms;
+  settling_.push_back(i);
+}
+
+// Takes up to `size` of the unexplained trade volume printed at this price; returns how much.
+double Lifecycle::take_trades(int side, int32_t price_ticks, double size, int32_t ep) {
+  std::vector<double>& pending = pending_trades_[side];
+  double taken = 0;
+  for (std::size_t i = 0; i < pending.size() && taken < size; i += 3) {
+    if (pending[i] != price_ticks || pending[i + 1] <= 0) continue;
+    const double take = js::min_plain(pending[i + 1], size - taken);  // both > 0 here
+    pending[i + 1] -= take;
+    taken += take;
+    if (ep >= 0) {
+      Episode& e = episodes_[ep];
+      e.trades.push_back(price_ticks);
+      e.trades.push_back(take);
+      e.trades.push_back(pending[i + 2]);
+      e.level_traded_qty += take;
+    }
+  }
+  return taken;
+}
+
+void Lifecycle::expire_trades(double ts) {
+  const double horizon = ts - p_.trade_match_ms;
+  for (std::vector<double>& pending : pending_trades_) {
+    std::size_t w = 0;
+    for (std::size_t r = 0; r < pending.size(); r += 3) {
+      if (pending[r + 1] <= 1e-12 || pending[r + 2] < horizon) continue;
+      if (w != r) {
+        pending[w] = pending[r];
+        pending[w + 1] = pending[r + 1];
+        pending[w + 2] = pending[r + 2];
+      }
+      w += 3;
+    }
+    pending.resize(w);
+  }
+}
+
+void Lifecycle::release_settled(double ts) {
+  if (settling_.empty()) return;
+  std::size_t w = 0;
+  for (const int32_t i : settling_) {
+    if (ts - episodes_[i].end_ts_ms >= p_.settle_ms) {
+      outbox_.push_back({kRecordReleased, i});
+    } else {
+      settling_[w++] = i;
+    }
+  }
+  settling_.resize(w);
+}
+
+void Lifecycle::read_touch(const BookInput& in) {
+  const double k = ticks_per_unit_;
+  // Top arrays may be empty (hand-built events): keep the last known touch then.
+  if (in.has_bid) best_[0] = js::round(in.bid_price * k);
+  else if (in.reset) best_[0] = kNaN;
+  if (in.has_ask) best_[1] = js::round(in.ask_price * k);
+  else if (in.reset) best_[1] = kNaN;
+  mid2_ = best_[0] + best_[1];
+}
+
+void Lifecycle::sample_vol(double ts) {
+  if (ts - last_vol_sample_ts_ms_ < p_.vol_sample_ms || std::isnan(mid2_)) return;
+  if (!std::isnan(last_vol_mid2_)) {
+    mid_moves_.push(std::fabs(mid2_ - last_vol_mid2_) / 2);
+    // Per sample period (book frames come every 100 ms or so, so the periods are nearly equal).
+    for (int side = 0; side < 2; side++) aggressor_rate_[side].push(cum_aggressor_[side] - last_cum_aggressor_[side]);
+  }
+  last_cum_aggressor_[0] = cum_aggressor_[0];
+  last_cum_aggressor_[1] = cum_aggressor_[1];
+  last_vol_sample_ts_ms_ = ts;
+  last_vol_mid2_ = mid2_;
+}
+
+void Lifecycle::sample_depth(const BookInput& in) {
+  const double ts = in.ts_ms;
+  if (ts - last_depth_sample_ts_ms_ < p_.depth_sample_ms) return;
+  double sum = 0;
+  for (int32_t i = 0; i < in.n_bid_qty; i++) sum += in.bid_qty[i];
+  for (int32_t i = 0; i < in.n_ask_qty; i++) sum += in.ask_qty[i];
+  const int32_t count = in.n_bid_qty + in.n_ask_qty;
+  if (count == 0) return;
+  last_depth_sample_ts_ms_ = ts;
+  depth_sizes_.push(sum / count);
+}
+
+void Lifecycle::reset_book(const BookInput& in) {
+  for (const Row& row : rows_) {
+    if (row.episode >= 0) drop(row.episode);
+  }
+  clear_rows();
+  for (const int32_t i : settling_) drop(i);
+  settling_.clear();
+  for (int32_t i = 0; i < in.n_levels; i++) {
+    if (in.qty[i] <= 0) continue;
+    const int32_t r = slot(in.side[i], static_cast<int32_t>(in.price_ticks[i]), in.qty[i]);
+    if (r < 0) continue;
+    rows_[r].qty = in.qty[i];
+    rows_[r].last_change_ts = in.ts_ms;
+  }
+  sample_depth(in);
+}
+
+}  // namespace gn
