@@ -3,7 +3,7 @@
  * from there, with no node_modules, Bun or repository on its path.
  */
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { type RunningGenesis, readSse, spawnGenesis } from "./testing/spawn-genesis.ts";
@@ -41,6 +41,20 @@ describe("compiled binary", () => {
     }
     const page = await (await fetch(`${genesis.url}/`)).text();
     expect(page).toContain("ETHUSDT");
+  });
+
+  test("serves DeepLOB predictions with the embedded model and onnxruntime", async () => {
+    const messages = await readSse(`${genesis.url}/sse?events=prediction`, 3, 20_000);
+    expect(messages.length).toBe(3);
+    const prediction = JSON.parse(messages[0]!.data);
+    expect(prediction.symbol).toBe("ETHUSDT");
+    expect(prediction.up + prediction.stationary + prediction.down).toBeCloseTo(1, 5);
+    expect(typeof prediction.model).toBe("string");
+    // onnxruntime's native files were extracted once, together, into the private cache under HOME.
+    const cache = path.join(workDir, ".cache", "genesis");
+    const runtime = readdirSync(cache).filter((name) => name.startsWith("ort-") && !name.includes(".tmp-"));
+    expect(runtime).toHaveLength(1);
+    for (const file of ["onnxruntime_binding.node", "libonnxruntime.so.1"]) expect(existsSync(path.join(cache, runtime[0]!, file))).toBe(true);
   });
 
   test("streams book and features events", async () => {

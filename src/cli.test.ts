@@ -1,4 +1,5 @@
 import { describe, expect, test } from "bun:test";
+import path from "node:path";
 import { sharedDataFile } from "./shared-data.ts";
 import { CliExit, parseArgs } from "./cli.ts";
 
@@ -48,6 +49,21 @@ describe("cli", () => {
     expect(parseArgs(["eval", "detectors"])).toEqual({ command: "eval-detectors", seed: 1, episodes: 50, input: [] } as never);
     expect(parseArgs(["eval", "detectors", "--seed", "7", "--episodes", "5", "--input", "a.gz,b.gz"])).toMatchObject({ seed: 7, episodes: 5, input: ["a.gz", "b.gz"] });
     expect(exitOf(["eval", "detectors", "--episodes", "0"]).message).toContain("--episodes");
+  });
+
+  test("model flags", () => {
+    expect(parseArgs([])).toMatchObject({ device: "cpu", predictEvents: 10, predictMs: 100 });
+    expect((parseArgs([]) as { model?: unknown }).model).toBeUndefined();
+    expect(parseArgs(["--no-model"])).toMatchObject({ model: false });
+    const folder = path.resolve(import.meta.dir, "../models/default");
+    expect(parseArgs(["--model", folder, "--device", "cuda", "--predict-events", "5", "--predict-ms", "0"])).toMatchObject({ model: folder, device: "cuda", predictEvents: 5, predictMs: 0 });
+    expect(parseArgs(["eval", "model", "--input", recording])).toEqual({ command: "eval-model", device: "cpu", input: [recording] } as never);
+    expect(exitOf(["--model", "/nonexistent/model"]).message).toContain("--model: model not found: path=/nonexistent/model");
+    expect(exitOf(["--model", recording]).message).toContain("--model");
+    expect(exitOf(["--device", "tpu"]).message).toContain("--device");
+    expect(exitOf(["--predict-events", "0"]).message).toContain("--predict-events");
+    expect(exitOf(["eval", "model"]).message).toContain("--input");
+    expect(exitOf(["eval", "model", "--model", "/nope", "--input", recording]).exitCode).toBe(2);
   });
 
   test("export", () => {

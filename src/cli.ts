@@ -4,10 +4,14 @@
  *
  *   genesis [serve flags]          the service (sim, replay or live)
  *   genesis export --input FILES   recordings to NDJSON events on stdout
+ *   genesis eval detectors|model   measure the detectors or the DeepLOB model
  */
 import { existsSync } from "node:fs";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import type { ReplaySpeed } from "../actors/feed/replay-driver.ts";
+import { resolveModelFiles } from "../actors/inference/model-metadata.ts";
+import type { Device } from "../actors/inference/model.ts";
+import { DEFAULT_PREDICTOR_OPTIONS } from "../actors/inference/predictor.ts";
 import { DEFAULT_SYMBOLS } from "./symbols.ts";
 import type { Engine, Mode } from "./switchboard.ts";
 
@@ -37,6 +41,11 @@ export interface ServeOptions {
   binanceRest: string;
   depthSpeed: DepthSpeed;
   token: string | undefined;
+  /** A model folder or .onnx; undefined: the shipped default model; false: --no-model. */
+  model: string | false | undefined;
+  device: Device;
+  predictEvents: number;
+  predictMs: number;
 }
 
 export const EXPORT_EVENTS = ["book", "features", "trade", "gap", "anomaly"] as const;
@@ -54,6 +63,14 @@ export interface EvalDetectorsOptions {
   command: "eval-detectors";
   seed: number;
   episodes: number;
+  input: string[];
+}
+
+export interface EvalModelOptions {
+  command: "eval-model";
+  /** undefined: the shipped default model. */
+  model: string | undefined;
+  device: Device;
   input: string[];
 }
 
@@ -135,10 +152,21 @@ function eventList(value: string): ExportEvent[] {
   return events as ExportEvent[];
 }
 
+function modelPath(value: string): string {
+  try {
+    resolveModelFiles(value);
+  } catch (error) {
+    throw new InvalidArgumentError(`--model: ${(error as Error).message}`);
+  }
+  return value;
+}
+
+const modelOption = () => new Option("--model <path>", "DeepLOB model: a folder with model.onnx + model.json, or the .onnx (default: the shipped models/default)").argParser(modelPath);
+const deviceOption = () => new Option("--device <device>", "where the model runs (cuda needs the ONNX Runtime CUDA provider; otherwise CPU, with a message)").choices(["cpu", "cuda"]).default("cpu");
 const engineOption = () => new Option("--engine <engine>", "feature engine").choices(["native", "ts"]).default("native");
 const symbolsOption = (help: string) => new Option("--symbols <list>", help).argParser(symbolList);
 
-export type ParsedCommand = ServeOptions | ExportOptions | EvalDetectorsOptions;
+export type ParsedCommand = ServeOptions | ExportOptions | EvalDetectorsOptions | EvalModelOptions;
 
 export function buildProgram(onParsed: (options: ParsedCommand) => void): Command {
   const program = new Command("genesis")
@@ -164,6 +192,11 @@ export function buildProgram(onParsed: (options: ParsedCommand) => void): Comman
     .addOption(new Option("--binance-rest <url>", "live: REST base").argParser(url("--binance-rest", ["https:", "http:"])).default("https://fapi.binance.com"))
     .addOption(new Option("--depth-speed <speed>", "live: depth diff stream speed").choices(["0ms", "100ms", "250ms", "500ms"]).default("100ms"))
     .addOption(new Option("--token <token>", "bearer token required by state-changing controls (env GENESIS_TOKEN)").env("GENESIS_TOKEN"))
+    .addOption(modelOption())
+    .addOption(new Option("--no-model", "no DeepLOB predictions"))
+    .addOption(deviceOption())
+    .addOption(new Option("--predict-events <n>", "predict a symbol at most once per N book events").argParser(integerIn("--predict-events", 1, 1_000_000)).default(DEFAULT_PREDICTOR_OPTIONS.everyEvents))
+    .addOption(new Option("--predict-ms <ms>", "and at most once per MS of its local time").argParser(integerIn("--predict-ms", 0, 3_600_000)).default(DEFAULT_PREDICTOR_OPTIONS.minIntervalMs))
     .allowExcessArguments(false)
     // Options after a subcommand belong to it (export has its own --input and --symbols).
     .enablePositionalOptions()
@@ -188,6 +221,14 @@ export function buildProgram(onParsed: (options: ParsedCommand) => void): Comman
     .addOption(new Option("--input <files>", "inject into these real recordings (with a REST snapshot) instead of the simulator").argParser((v: string) => v.split(",").filter(Boolean)))
     .allowExcessArguments(false)
     .action((options: Omit<EvalDetectorsOptions, "command">) => onParsed({ command: "eval-detectors", ...options, input: options.input ?? [] }));
+  evaluate
+    .command("model")
+    .description("accuracy and macro-F1 of the DeepLOB model and its baselines on recordings (or LOBSTER orderbook CSV), labelled by the model's horizon")
+    .addOption(modelOption())
+    .addOption(deviceOption())
+    .requiredOption("--input <files>", "recordings or LOBSTER *_orderbook_10.csv files, comma-separated", fileList)
+    .allowExcessArguments(false)
+    .action((options: Omit<EvalModelOptions, "command">) => onParsed({ command: "eval-model", ...options }));
   return program;
 }
 

@@ -26,7 +26,7 @@ describe("genesis sim end to end", () => {
     const health = (await (await fetch(`${genesis.url}/health`)).json()) as Record<string, any>;
     expect(health.status).toBe("ok");
     expect(health.mode).toBe("sim");
-    expect(Object.keys(health.actors).sort()).toEqual(["analytics", "book", "feed", "hub", "recorder", "surveillance"]);
+    expect(Object.keys(health.actors).sort()).toEqual(["analytics", "book", "feed", "hub", "inference", "recorder", "surveillance"]);
     expect(health.database).toContain("embedded PGlite");
   });
 
@@ -55,6 +55,21 @@ describe("genesis sim end to end", () => {
     for (const message of byEvent.get("trade")!) {
       expect(["buy", "sell"]).toContain(JSON.parse(message.data).side);
     }
+  });
+
+  test("SSE streams DeepLOB predictions from the default model", async () => {
+    const messages = await readSse(`${genesis.url}/sse?events=prediction`, 4, 20_000);
+    expect(messages.length).toBe(4);
+    for (const message of messages) {
+      expect(message.event).toBe("prediction");
+      const p = JSON.parse(message.data);
+      expect(["BTCUSDT", "ETHUSDT"]).toContain(p.symbol);
+      expect(p.up + p.stationary + p.down).toBeCloseTo(1, 5);
+      expect(p.horizon).toBeGreaterThan(0);
+    }
+    const health = (await (await fetch(`${genesis.url}/health`)).json()) as Record<string, any>;
+    expect(health.model.runs).toBeGreaterThan(0);
+    expect(health.model.errors).toBe(0);
   });
 
   test("bad SSE parameters get a 400 that names them", async () => {

@@ -1,11 +1,13 @@
 #!/usr/bin/env bun
 /**
  * Entry point: `genesis [flags]` runs the service, `genesis export` turns
- * recordings into NDJSON events (see `genesis --help`).
+ * recordings into NDJSON events, `genesis eval detectors|model` measures the
+ * detectors or the DeepLOB model (see `genesis --help`).
  */
 import { installPostgresNullSocketGuard } from "../actors/recorder/postgres-guard.ts";
 import { CliExit, parseArgs } from "./cli.ts";
 import { printEvalDetectors } from "./commands/eval-detectors.ts";
+import { printEvalModel } from "./commands/eval-model.ts";
 import { runExport } from "./commands/export.ts";
 import { serve } from "./commands/serve.ts";
 
@@ -16,6 +18,7 @@ try {
   const options = parseArgs(Bun.argv.slice(2));
   if (options.command === "export") await runExport(options);
   else if (options.command === "eval-detectors") await printEvalDetectors(options);
+  else if (options.command === "eval-model") await printEvalModel(options);
   else await serve(options);
 } catch (error) {
   if (!(error instanceof CliExit)) throw error;

@@ -56,6 +56,18 @@ export function createMetrics(system: GenesisSystem): Metrics {
     }
     return out;
   });
+  counterFrom("genesis_inference_total", "DeepLOB: windows predicted, model runs (batches), ticks coalesced while a run was in flight, failed runs, book rows skipped (stale, one-sided, crossed).", ["kind"], () => {
+    const c = system.inferenceCounters();
+    if (!c) return [];
+    return [
+      [{ kind: "predicted" }, c.windows],
+      [{ kind: "runs" }, c.runs],
+      [{ kind: "coalesced" }, c.coalesced],
+      [{ kind: "errors" }, c.errors],
+      [{ kind: "rows_skipped" }, c.skippedRows],
+    ];
+  });
+  counterFrom("genesis_inference_seconds_total", "DeepLOB: time from starting a model run to its result, summed.", [], () => [[{}, (system.inferenceCounters()?.runNs ?? 0) / 1e9]]);
   new Gauge({
     name: "genesis_recorder_buffered_rows",
     help: "Rows the recorder holds in memory, not yet in the database.",

@@ -18,6 +18,7 @@ export const ActorId = {
   hub: "hub",
   surveillance: "surveillance",
   recorder: "recorder",
+  inference: "inference",
 } as const;
 export type ActorId = (typeof ActorId)[keyof typeof ActorId];
 
@@ -151,8 +152,25 @@ export interface AnomalyFact extends Alert {
   readonly localTsMs: number;
 }
 
-/** What the hub fans out, in order: book updates, trades, feature rows, gaps, anomalies. */
-export type HubItem = BookUpdate | Trade | FeatureRow | GapFact | AnomalyFact;
+/**
+ * A model's class probabilities for a symbol's window of book events
+ * (actors/inference): `exchTsMs`/`localTsMs` are the newest event's,
+ * `horizon` the label horizon k in events, `model` the model's name.
+ */
+export interface PredictionFact {
+  readonly kind: "prediction";
+  readonly symbol: string;
+  readonly exchTsMs: number;
+  readonly localTsMs: number;
+  readonly up: number;
+  readonly stationary: number;
+  readonly down: number;
+  readonly horizon: number;
+  readonly model: string;
+}
+
+/** What the hub fans out, in order: book updates, trades, feature rows, gaps, anomalies, predictions. */
+export type HubItem = BookUpdate | Trade | FeatureRow | GapFact | AnomalyFact | PredictionFact;
 
 export interface AnalyticsComputedEvent {
   readonly type: "analytics.computed";
@@ -172,6 +190,7 @@ export type FeedCommand =
 export type HubCommand =
   | AnalyticsComputedEvent
   | { readonly type: "surveillance.alerted"; readonly alerts: readonly AnomalyFact[] }
+  | { readonly type: "inference.predicted"; readonly predictions: readonly PredictionFact[] }
   | { readonly type: "hub.publishStatus"; readonly status: StatusFact };
 
 export interface ActorCommands {
@@ -180,6 +199,7 @@ export interface ActorCommands {
   book: FeedFramesEvent | { readonly type: "book.reset" };
   analytics: BookUpdatedEvent | { readonly type: "analytics.reset" };
   surveillance: BookUpdatedEvent | { readonly type: "surveillance.reset" };
+  inference: BookUpdatedEvent | { readonly type: "inference.reset" };
   hub: HubCommand;
   recorder: { readonly type: "recorder.stop"; readonly timeoutMs?: number };
 }

@@ -14,6 +14,8 @@ import { feedMachine, type FeedInput, type PlaybackCommand } from "../actors/fee
 import type { ReplayPosition } from "../actors/feed/replay-driver.ts";
 import { Fanout } from "../actors/hub/fanout.ts";
 import { hubMachine } from "../actors/hub/hub.machine.ts";
+import { type InferenceContext, type InferenceInput, inferenceMachine } from "../actors/inference/inference.machine.ts";
+import type { PredictorCounters } from "../actors/inference/predictor.ts";
 import { actorRef } from "./actor-system.ts";
 import { ActorId, type Engine, type Mode, type StatusFact, type SymbolSpec } from "./switchboard.ts";
 
@@ -27,6 +29,8 @@ export interface SystemConfig {
   readonly notionalUsd?: number;
   /** Market-manipulation detectors; absent: no surveillance (benchmarks of the bare pipeline). */
   readonly surveillance?: SurveillanceInput;
+  /** A DeepLOB model over each symbol's book events; absent: no predictions. */
+  readonly inference?: InferenceInput;
   /** Record into the database (the recorder listens to the hub's Fanout). */
   readonly recorder?: Omit<RecorderInput, "fanout">;
   /** How often a status fact is published; 0 disables it (benchmarks). */
@@ -35,7 +39,7 @@ export interface SystemConfig {
 
 const rootMachine = setup({
   types: { context: {} as { config: SystemConfig; fanout: Fanout }, input: {} as { config: SystemConfig; fanout: Fanout } },
-  actors: { feed: feedMachine, book: bookMachine, analytics: analyticsMachine, hub: hubMachine, surveillance: surveillanceMachine, recorder: recorderMachine },
+  actors: { feed: feedMachine, book: bookMachine, analytics: analyticsMachine, hub: hubMachine, surveillance: surveillanceMachine, recorder: recorderMachine, inference: inferenceMachine },
 }).createMachine({
   id: "genesis",
   context: ({ input }) => input,
@@ -43,6 +47,8 @@ const rootMachine = setup({
   entry: enqueueActions(({ context, enqueue }) => {
     const surveillance = context.config.surveillance;
     if (surveillance) enqueue.spawnChild("surveillance", { id: ActorId.surveillance, systemId: ActorId.surveillance, input: surveillance });
+    const inference = context.config.inference;
+    if (inference) enqueue.spawnChild("inference", { id: ActorId.inference, systemId: ActorId.inference, input: inference });
     const recorder = context.config.recorder;
     if (recorder) enqueue.spawnChild("recorder", { id: ActorId.recorder, systemId: ActorId.recorder, input: { ...recorder, fanout: context.fanout } });
   }),
@@ -136,6 +142,7 @@ export class GenesisSystem {
   stop(): void {
     if (this.statusTimer) clearInterval(this.statusTimer);
     this.fanout.closeAll("server shutting down");
+    this.inferenceContext()?.predictor.close();
     this.root.stop();
     const analytics = this.analyticsContext();
     for (const engine of analytics?.engines.values() ?? []) engine.dispose();
@@ -148,8 +155,8 @@ export class GenesisSystem {
       const actor = this.root.system.get(id);
       const snapshot = actor?.getSnapshot();
       if (!snapshot) {
-        // The recorder and surveillance are optional; the others must exist.
-        if (id !== ActorId.recorder && id !== ActorId.surveillance) states[id] = "absent";
+        // The recorder, surveillance and inference are optional; the others must exist.
+        if (id !== ActorId.recorder && id !== ActorId.surveillance && id !== ActorId.inference) states[id] = "absent";
         continue;
       }
       states[id] = id === ActorId.recorder ? recorderStatus(snapshot.value) : snapshot.status === "active" ? String(snapshot.value) : snapshot.status;
@@ -190,6 +197,20 @@ export class GenesisSystem {
     const actor = this.root.system.get(id);
     if (!actor) throw new Error(`actor not found: systemId=${id}`);
     return actor;
+  }
+
+  /** The inference actor's counters, or null without a model. */
+  inferenceCounters(): PredictorCounters | null {
+    return this.inferenceContext()?.predictor.counters ?? null;
+  }
+
+  /** Resolves when no model run is in flight (a finished replay's last predictions have been published). */
+  async inferenceIdle(): Promise<void> {
+    await this.inferenceContext()?.predictor.idle();
+  }
+
+  private inferenceContext(): InferenceContext | undefined {
+    return this.root.system.get(ActorId.inference)?.getSnapshot()?.context as InferenceContext | undefined;
   }
 
   private bookContext(): BookContext | undefined {

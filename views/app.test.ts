@@ -34,7 +34,7 @@ describe("validation: 400 with a message naming the parameter", () => {
   const app = createWebApp(testDeps());
   test.each([
     ["/sse?symbols=FOOUSDT", 'unknown symbol "FOOUSDT" in symbols; served: BTCUSDT,ETHUSDT'],
-    ["/sse?symbols=BTCUSDT&events=book,quotes", 'unknown event "quotes" in events; known: book,features,trade,gap,anomaly,status'],
+    ["/sse?symbols=BTCUSDT&events=book,quotes", 'unknown event "quotes" in events; known: book,features,trade,gap,anomaly,prediction,status'],
     ["/sse?throttleMs=fast", 'invalid throttleMs "fast": expected an integer from 0 to 10000'],
     ["/sse?throttleMs=20000", 'invalid throttleMs "20000": expected an integer from 0 to 10000'],
     ["/?symbol=DOGEUSDT", 'unknown symbol "DOGEUSDT" in symbol; served: BTCUSDT,ETHUSDT'],
@@ -96,12 +96,12 @@ describe("dashboard", () => {
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toBe("text/html; charset=utf-8");
     const page = await res.text();
-    for (const id of ["topbar", "mode-badge", "symbol-switcher", "sse-status", "actor-states", "msg-rate", "price-chart", "book-panel", "ladder", "ladder-asks", "ladder-bids", "ladder-spread", "feature-tiles", "trade-tape", "gap-panel", "gap-log", "gap-count", "book-stale", "chart-stale", "sse-feed"]) {
+    for (const id of ["topbar", "mode-badge", "symbol-switcher", "sse-status", "actor-states", "msg-rate", "price-chart", "book-panel", "ladder", "ladder-asks", "ladder-bids", "ladder-spread", "feature-tiles", "trade-tape", "gap-panel", "gap-log", "gap-count", "prediction-panel", "prediction-bars", "prediction-model", "book-stale", "chart-stale", "sse-feed"]) {
       expect(page).toContain(`id="${id}"`);
     }
     expect(page.match(/class="lvl ask"/g)?.length).toBe(20);
     expect(page.match(/class="lvl bid"/g)?.length).toBe(20);
-    expect(page).toContain('hx-sse:connect="/sse?symbols=ETHUSDT&amp;events=book,features,trade,gap,status&amp;throttleMs=100"');
+    expect(page).toContain('hx-sse:connect="/sse?symbols=ETHUSDT&amp;events=book,features,trade,gap,prediction,status&amp;throttleMs=100"');
     expect(page).toContain('data-symbol="ETHUSDT"');
     expect(page).toContain('<a class="tab" href="/?symbol=ETHUSDT" aria-current="page"');
     expect(page).toContain('<a class="tab" href="/?symbol=BTCUSDT"');

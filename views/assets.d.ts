@@ -27,3 +27,7 @@ declare module "*/assets/app-alerts.js" {
   const path: string;
   export default path;
 }
+declare module "*/assets/app-prediction.js" {
+  const path: string;
+  export default path;
+}

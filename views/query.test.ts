@@ -19,7 +19,7 @@ describe("parseSseQuery", () => {
   test("defaults: every symbol, every event, no throttle", () => {
     const params = parseSseQuery({}, served);
     expect(params.symbols).toBeNull();
-    expect([...params.events]).toEqual(["book", "features", "trade", "gap", "anomaly", "status"]);
+    expect([...params.events]).toEqual(["book", "features", "trade", "gap", "anomaly", "prediction", "status"]);
     expect(params.throttleMs).toBe(0);
   });
 
@@ -33,7 +33,7 @@ describe("parseSseQuery", () => {
   test.each([
     [{ symbols: "BTCUSDT,FOOUSDT" }, 'unknown symbol "FOOUSDT" in symbols; served: BTCUSDT,ETHUSDT'],
     [{ symbols: "," }, "empty symbols: give a comma-separated list"],
-    [{ events: "book,depth" }, 'unknown event "depth" in events; known: book,features,trade,gap,anomaly,status'],
+    [{ events: "book,depth" }, 'unknown event "depth" in events; known: book,features,trade,gap,anomaly,prediction,status'],
     [{ events: "" }, "empty events: give a comma-separated list"],
     [{ throttleMs: "abc" }, 'invalid throttleMs "abc": expected an integer from 0 to 10000'],
     [{ throttleMs: "10001" }, 'invalid throttleMs "10001": expected an integer from 0 to 10000'],

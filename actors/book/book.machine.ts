@@ -4,7 +4,8 @@
  * analytics actor. Its state says whether every book is live.
  *
  * Commands in: `feed.frames`. Commands out: `feed.fetchSnapshot` (to feed),
- * `book.updated` (to analytics). Facts emitted: `book.gap`.
+ * `book.updated` (to analytics, and surveillance and inference when present).
+ * Facts emitted: `book.gap`.
  */
 import { assertEvent, enqueueActions, setup } from "xstate";
 import { actorRef } from "../../src/actor-system.ts";
@@ -40,6 +41,8 @@ export const bookMachine = setup({
         // Surveillance reads the same ordered events; it is absent in the benchmarks that leave it out.
         const surveillance = system.get(ActorId.surveillance);
         if (surveillance && events.length > 0) enqueue.sendTo(surveillance, batch);
+        const inference = system.get(ActorId.inference);
+        if (inference && events.length > 0) enqueue.sendTo(inference, batch);
       }
       for (const gap of gaps) enqueue.emit({ type: "book.gap", gap });
       for (const symbol of snapshotsWanted) enqueue.sendTo(actorRef(system, ActorId.feed), { type: "feed.fetchSnapshot", symbol });
@@ -58,6 +61,8 @@ export const bookMachine = setup({
         enqueue.sendTo(actorRef(system, ActorId.analytics), { type: "analytics.reset" });
         const surveillance = system.get(ActorId.surveillance);
         if (surveillance) enqueue.sendTo(surveillance, { type: "surveillance.reset" });
+        const inference = system.get(ActorId.inference);
+        if (inference) enqueue.sendTo(inference, { type: "inference.reset" });
       }),
     },
   },

@@ -7,9 +7,9 @@
  * its bounded queue is full, and the fan-out drops it and counts the drop.
  */
 import type { HubItem, StatusFact } from "../../src/switchboard.ts";
-import { anomalyPayload, bookJson, FeaturesJsonEncoder, gapPayload, tradePayload } from "./payloads.ts";
+import { anomalyPayload, bookJson, FeaturesJsonEncoder, gapPayload, predictionPayload, tradePayload } from "./payloads.ts";
 
-export const HUB_EVENTS = ["book", "features", "trade", "gap", "anomaly", "status"] as const;
+export const HUB_EVENTS = ["book", "features", "trade", "gap", "anomaly", "prediction", "status"] as const;
 export type HubEventName = (typeof HUB_EVENTS)[number];
 
 export interface HubMessage {
@@ -41,7 +41,7 @@ export class Fanout {
   published = 0;
   droppedSubscribers = 0;
   /** Messages per event name that reached at least one subscriber. */
-  readonly delivered: Record<HubEventName, number> = { book: 0, features: 0, trade: 0, gap: 0, anomaly: 0, status: 0 };
+  readonly delivered: Record<HubEventName, number> = { book: 0, features: 0, trade: 0, gap: 0, anomaly: 0, prediction: 0, status: 0 };
   private lastStatus: HubMessage | undefined;
 
   private readonly featuresEncoder: FeaturesJsonEncoder;
@@ -122,6 +122,8 @@ export class Fanout {
         return JSON.stringify(gapPayload(item));
       case "anomaly":
         return JSON.stringify(anomalyPayload(item));
+      case "prediction":
+        return JSON.stringify(predictionPayload(item));
     }
   }
 }

@@ -3,7 +3,8 @@
  * (SSE clients and in-process listeners) through a Fanout. It knows nothing
  * of HTTP: the SSE route subscribes to the Fanout it owns.
  *
- * Commands in: `analytics.computed`, `hub.publishStatus`.
+ * Commands in: `analytics.computed`, `surveillance.alerted`,
+ * `inference.predicted`, `hub.publishStatus`.
  */
 import { setup } from "xstate";
 import type { HubCommand } from "../../src/switchboard.ts";
@@ -30,6 +31,7 @@ export const hubMachine = setup({
           },
         },
         "surveillance.alerted": { actions: ({ context, event }) => context.fanout.publish(event.alerts) },
+        "inference.predicted": { actions: ({ context, event }) => context.fanout.publish(event.predictions) },
         "hub.publishStatus": { actions: ({ context, event }) => context.fanout.publishStatus(event.status) },
       },
     },

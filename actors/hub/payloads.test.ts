@@ -39,7 +39,7 @@ describe("payload encoders write exactly what JSON.stringify would", () => {
   });
 });
 
-import { Fanout } from "./fanout.ts";
+import { Fanout, type HubMessage } from "./fanout.ts";
 
 test("listeners get every published item, structured, in order; unsubscribing stops them", () => {
   const fanout = new Fanout(["mid"]);
@@ -69,4 +69,16 @@ test("an anomaly item is an `anomaly` SSE event carrying the alert's fields (plu
     evidence: { qty: 12, note: "</script>", nan: null }, explanation: alert.explanation,
   });
   expect(fanout.delivered.anomaly).toBe(1);
+});
+
+test("prediction events: exactly {symbol, ts, up, stationary, down, horizon, model}", () => {
+  const fanout = new Fanout([]);
+  const got: HubMessage[] = [];
+  fanout.subscribe({ symbols: new Set(["ETHUSDT"]), events: new Set(["prediction"]), deliver: (m) => got.push(m) > 0, close() {} });
+  const base = { kind: "prediction", exchTsMs: 1000, localTsMs: 1001.5, up: 0.25, stationary: 0.5, down: 0.25, horizon: 50, model: "deeplob-x-k50" } as const;
+  fanout.publish([{ ...base, symbol: "BTCUSDT" }, { ...base, symbol: "ETHUSDT" }]);
+  expect(got.map((m) => m.event)).toEqual(["prediction"]);
+  expect(got[0]!.data).toBe('{"symbol":"ETHUSDT","ts":1000,"up":0.25,"stationary":0.5,"down":0.25,"horizon":50,"model":"deeplob-x-k50"}');
+  expect(got[0]!.localTsMs).toBe(1001.5);
+  expect(fanout.delivered.prediction).toBe(1);
 });

@@ -2,7 +2,7 @@
  * The JSON objects of the public event contract (SSE and, later, export).
  * Field names are part of the API: see README "SSE contract".
  */
-import type { AnomalyFact, BookUpdate, FeatureRow, GapFact, Trade } from "../../src/switchboard.ts";
+import type { AnomalyFact, BookUpdate, FeatureRow, GapFact, PredictionFact, Trade } from "../../src/switchboard.ts";
 
 export interface BookPayload {
   symbol: string;
@@ -69,6 +69,11 @@ export function anomalyPayload(a: AnomalyFact) {
     evidence: a.evidence,
     explanation: a.explanation,
   };
+}
+
+/** `{symbol, ts, up, stationary, down, horizon, model}`: `ts` is the newest window event's exchange time, `horizon` k in events. */
+export function predictionPayload(p: PredictionFact) {
+  return { symbol: p.symbol, ts: p.exchTsMs, up: p.up, stationary: p.stationary, down: p.down, horizon: p.horizon, model: p.model };
 }
 
 /** `{symbol, ts, <feature>: value, ...}`; NaN (undefined feature, e.g. an empty side) becomes null. */

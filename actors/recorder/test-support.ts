@@ -131,7 +131,7 @@ export function expectedTables(items: readonly HubItem[], featureNames: readonly
     } else if (it.kind === "anomaly") {
       out.anomalies.push({ symbol: it.symbol, ts_us: us(it.tsEnd), id: it.id, type: it.type, side: it.side, score: it.score, start_us: us(it.tsStart),
         end_us: us(it.tsEnd), evidence: JSON.parse(JSON.stringify(it.evidence)), explanation: it.explanation });
-    } else {
+    } else if (it.kind === "gap") {
       out.gaps.push({ symbol: it.symbol, ts_us: us(it.localTsMs), phase: it.phase, reason: it.reason, expected_pu: it.expectedPu, got_pu: it.gotPu,
         u: it.u, exch_us: us(it.exchTsMs), recovered_u: it.recoveredU, stale_ms: it.staleMs });
     }

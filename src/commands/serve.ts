@@ -16,11 +16,14 @@ import { GenesisSystem } from "../system.ts";
 import { FEATURE_NAMES } from "../../actors/analytics/engine.ts";
 import { chooseEngine } from "./engine-choice.ts";
 import { marketSource } from "./market-source.ts";
+import { loadChosenModel } from "./model-choice.ts";
 
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|::1|\[::1\])$/;
 
 export async function serve(options: ServeOptions): Promise<void> {
   const engine = chooseEngine(options.engine);
+  const model = options.model === false ? null : await loadChosenModel(options.model, { device: options.device, worker: true });
+  if (model) console.error(`genesis: model ${model.name} on ${model.device} (horizon k=${model.meta.horizon.k} events)`);
   const database = options.record === false ? null : await openRecordingDatabase(options);
   const source = await marketSource(options, database);
   // A replay from the database reads it; recording that replay would write the same rows back.
@@ -39,7 +42,8 @@ export async function serve(options: ServeOptions): Promise<void> {
     engine,
     feed: source.feed,
     specs: source.specs,
-    surveillance: { createEngine: (spec) => createSurveillanceEngine(spec) },
+    surveillance: { createEngine: (spec) => createSurveillanceEngine(spec, {}, engine === "ts" ? "ts" : undefined) },
+    inference: model ? { model, options: { everyEvents: options.predictEvents, minIntervalMs: options.predictMs } } : undefined,
     recorder: recording
       ? {
           // Binary COPY on a server; inserts on PGlite, whose socket server drops COPY FROM STDIN.
@@ -66,6 +70,7 @@ export async function serve(options: ServeOptions): Promise<void> {
       replay: system.replayPosition(),
       database: database?.description ?? null,
       recorder: recorderHealth(system),
+      model: model ? { name: model.name, device: model.device, horizon: model.meta.horizon.k, ...system.inferenceCounters() } : null,
     }),
     history: database ? historyQueries(database.sql) : undefined,
     anomalies: database ? anomalyQueries(database.sql) : undefined,

@@ -31,7 +31,7 @@ export interface DashboardView {
 export function feedUrl(symbol: string): string {
   const query = new URLSearchParams({
     symbols: symbol,
-    events: "book,features,trade,gap,status",
+    events: "book,features,trade,gap,prediction,status",
     throttleMs: String(DASHBOARD_THROTTLE_MS),
   });
   return `/sse?${query.toString().replaceAll("%2C", ",")}`;
@@ -135,6 +135,21 @@ export function gapLog(): SafeHtml {
 </section>`;
 }
 
+/**
+ * The model's latest view of the shown symbol (`prediction` events):
+ * up / stationary / down probability bars, the model's name and horizon.
+ * app-prediction.js fills it; without a model it keeps saying so.
+ */
+export function predictionPanel(): SafeHtml {
+  const bar = (label: string) =>
+    html`<div class="pbar" data-label="${label}"><span class="pbar-label">${label}</span><span class="pbar-track"><i class="pbar-fill"></i></span><b class="pbar-value">—</b></div>`;
+  return html`<section id="prediction-panel" class="panel prediction-panel" data-top="">
+  <div class="panel-head"><h2>DeepLOB</h2><span id="prediction-time" class="muted"></span></div>
+  <div id="prediction-bars" class="pbars">${bar("up")}${bar("stationary")}${bar("down")}</div>
+  <p id="prediction-model" class="muted pmodel">no prediction yet</p>
+</section>`;
+}
+
 /** The page's one SSE connection; named events reach app.js as DOM events on this element. */
 export function feedConnector(view: DashboardView): SafeHtml {
   return html`<div id="sse-feed" hidden hx-sse:connect="${feedUrl(view.symbol)}"></div>`;
@@ -150,6 +165,7 @@ export function dashboardBody(view: DashboardView): SafeHtml {
   </div>
   ${ladder(view)}
   <div class="col-side">
+    ${predictionPanel()}
     ${tradeTape()}
     ${gapLog()}
   </div>

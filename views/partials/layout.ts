@@ -26,6 +26,7 @@ export function layout(title: string, body: SafeHtml): SafeHtml {
 <script defer src="${assetUrl("app-health.js")}"></script>
 <script defer src="${assetUrl("app-history.js")}"></script>
 <script defer src="${assetUrl("app-alerts.js")}"></script>
+<script defer src="${assetUrl("app-prediction.js")}"></script>
 </head>
 <body>
 ${body}

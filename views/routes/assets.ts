@@ -18,6 +18,7 @@ import appAlertsJsPath from "../assets/app-alerts.js" with { type: "file" };
 import appHealthJsPath from "../assets/app-health.js" with { type: "file" };
 import appHistoryJsPath from "../assets/app-history.js" with { type: "file" };
 import appJsPath from "../assets/app.js" with { type: "file" };
+import appPredictionJsPath from "../assets/app-prediction.js" with { type: "file" };
 import faviconPath from "../assets/favicon.svg" with { type: "file" };
 import { HttpError } from "../http.ts";
 
@@ -47,6 +48,7 @@ export const ASSETS: Readonly<Record<string, Asset>> = {
   "app-health.js": asset(appHealthJsPath, JS),
   "app-history.js": asset(appHistoryJsPath, JS),
   "app-alerts.js": asset(appAlertsJsPath, JS),
+  "app-prediction.js": asset(appPredictionJsPath, JS),
   "app.css": asset(appCssPath, CSS),
   "alerts.css": asset(alertsCssPath, CSS),
   "favicon.svg": asset(faviconPath, SVG),
