@@ -218,7 +218,7 @@ export function buildProgram(onParsed: (options: ParsedCommand) => void): Comman
     .description("precision, recall, F1, delay and false alarms of every detector (and of the old heuristics) on labelled episodes")
     .addOption(new Option("--seed <n>", "seed for the episodes").argParser(integerIn("--seed", 0, 2 ** 32 - 1)).default(1))
     .addOption(new Option("--episodes <n>", "episodes per manipulation type").argParser(integerIn("--episodes", 1, 10_000)).default(50))
-    .addOption(new Option("--input <files>", "inject into these real recordings (with a REST snapshot) instead of the simulator").argParser((v: string) => v.split(",").filter(Boolean)))
+    .addOption(new Option("--input <files>", "inject into these real recordings instead of the simulator (a symbol's files that chain on each other are one stream, which needs a REST snapshot)").argParser((v: string) => v.split(",").filter(Boolean)))
     .allowExcessArguments(false)
     .action((options: Omit<EvalDetectorsOptions, "command">) => onParsed({ command: "eval-detectors", ...options, input: options.input ?? [] }));
   evaluate

@@ -50,7 +50,11 @@ function spoof(m: TestMarket, s: SpoofScript = {}): number {
   const steps = Math.max(1, Math.round(lifetimeMs / 100) - 2);
   for (let i = 0; i < steps; i++) {
     if (move && i === 2) m.shift(2, [[BID, price, base + qty]]);
-    else if (opposite && i >= 3 && i < 7) m.trade(m.bestAsk, 0.1 * qty, "buy");
+    else if (opposite && i >= 3 && i < 7) {
+      // Separate taker orders spread over the rest (one order's prints would count as one).
+      m.trade(m.bestAsk, 0.1 * qty, "buy");
+      m.step([[BID, price, base + qty]]);
+    }
     else if (traded && i === steps - 1) {
       m.trade(price, qty + base, "sell");
       m.step([[BID, price, 0]]);
@@ -83,7 +87,7 @@ describe("spoofing", () => {
   test.each([
     ["traded", { traded: true }],
     ["long-resting", { lifetimeMs: 20_000 }],
-    ["small", { sizeUnits: 3 }],
+    ["small (2x the reference, below sizeMultiple 3)", { sizeUnits: 2 }],
     ["no price move, no opposite trades", { move: false }],
     ["price lifts but nothing trades on the other side", { opposite: false }],
   ] as const)("near-miss (%s) is not flagged", (_name, script) => {
@@ -126,7 +130,7 @@ describe("layering", () => {
     // The point of the stack: sells hit the bid while it rests (30% of its size), then it goes.
     for (let i = 0; i < 5; i++) {
       if (i < 3) m.trade(m.bestBid, 0.1 * count * 6 * m.unit, "sell");
-      else m.step(placed);
+      m.step(placed);
     }
     m.step(before); // every layer pulled in the same frame
     m.run(3000);
@@ -150,11 +154,12 @@ describe("layering", () => {
 });
 
 describe("quote stuffing", () => {
-  function stuff(m: TestMarket, changesPerFrame: number, trades: boolean): void {
+  function stuff(m: TestMarket, changesPerFrame: number, trades: boolean, firstTick = 2): void {
     m.run(60_000);
     for (let f = 0; f < 20; f++) {
       const extra: [number, number, number][] = [];
-      for (let k = 0; k < changesPerFrame; k++) extra.push([ASK, m.mid + 12 + (k % 15), f % 2 === 0 ? m.unit : 0]);
+      // Within a few ticks of the touch, where stuffing crowds the book (deep changes are not counted).
+      for (let k = 0; k < changesPerFrame; k++) extra.push([ASK, m.mid + firstTick + (k % 8), f % 2 === 0 ? m.unit : 0]);
       if (trades) for (let k = 0; k < 10; k++) m.trade(m.bestAsk, 0.01 * m.unit, "buy");
       m.step(extra);
     }
@@ -173,6 +178,11 @@ describe("quote stuffing", () => {
     stuff(m, 3, false);
     expect(ofType(detect(BTC, m.events), "quote_stuffing")).toEqual([]);
   });
+  test("the same burst deep in the book (a repricing far from the touch) is not", () => {
+    const m = new TestMarket(BTC, 0.05, 5, 100_000, 60);
+    stuff(m, 60, false, 30);
+    expect(ofType(detect(BTC, m.events), "quote_stuffing")).toEqual([]);
+  });
 });
 
 describe("momentum ignition", () => {
@@ -187,7 +197,7 @@ describe("momentum ignition", () => {
       m.shift(2);
     }
     m.run(500);
-    if (reverse) for (let i = 0; i < 8; i++) m.shift(-2);
+    if (reverse) for (let i = 0; i < 10; i++) m.shift(-2);
     m.run(3000);
   }
   test("a buy burst that lifts the mid far beyond its volatility and then reverses is flagged", () => {
@@ -214,7 +224,8 @@ describe("wash trading", () => {
       m.tsMs += 20;
       m.trade(price, qty, "sell");
       m.tsMs += 80;
-      m.frame(touchBook ? [[ASK, price, m.book.side(ASK).qtyAt(price) / 2]] : []);
+      // touchBook: the prints took the displayed ask (the level shrinks by their size), as a genuine trade does.
+      m.frame(touchBook ? [[ASK, price, Math.max(0, m.book.side(ASK).qtyAt(price) - qty)]] : []);
       m.run(5000);
     }
   }
@@ -226,6 +237,21 @@ describe("wash trading", () => {
     expect(found.length).toBe(3);
     expect(found[0]!.score).toBeLessThan(50); // one coincidence is not an accusation
     expect(found[2]!.score).toBeGreaterThanOrEqual(50);
+  });
+  test("a busy touch (liquidity added at the price meanwhile) does not hide the pairs", () => {
+    const m = new TestMarket(BTC, 0.05, 17);
+    m.backgroundTrades = false;
+    m.run(20_000);
+    for (let i = 0; i < 3; i++) {
+      const price = m.bestAsk, qty = 1.234 * m.unit;
+      m.trade(price, qty, "buy");
+      m.tsMs += 20;
+      m.trade(price, qty, "sell");
+      m.tsMs += 80;
+      m.frame([[ASK, price, m.book.side(ASK).qtyAt(price) + 0.5 * m.unit]]);
+      m.run(5000);
+    }
+    expect(ofType(detect(BTC, m.events), "wash_trading").length).toBe(3);
   });
   test("pairs that consumed displayed liquidity are not wash indicators", () => {
     const m = new TestMarket(BTC, 0.05, 17);

@@ -7,6 +7,8 @@
  */
 import type { MarketEvent, SymbolSpec } from "../../src/switchboard.ts";
 import type { Alert, SurveillanceEngine } from "./alert.ts";
+import { AggressorFlow } from "./detectors/aggressor-flow.ts";
+import { PriceReach } from "./detectors/price-reach.ts";
 import { BookPressureDetector, LiquidityGapDetector } from "./detectors/book-context.ts";
 import { LayeringDetector } from "./detectors/layering.ts";
 import { MomentumIgnitionDetector } from "./detectors/momentum-ignition.ts";
@@ -31,6 +33,9 @@ export class DetectorEngine implements SurveillanceEngine {
   readonly params: SurveillanceParams;
   readonly lifecycle: OrderLifecycle;
   private readonly layering: LayeringDetector;
+  /** Aggressive flow per book side and usual price moves: what spoofing and layering measure against. */
+  private readonly flow: AggressorFlow;
+  private readonly reach: PriceReach;
   private readonly stuffing: QuoteStuffingDetector;
   private readonly momentum: MomentumIgnitionDetector;
   private readonly wash: WashTradingDetector;
@@ -39,7 +44,7 @@ export class DetectorEngine implements SurveillanceEngine {
   private held: Held[] = [];
   /** Large episodes opened recently, per side (requote evidence). */
   private readonly recentLarge: Episode[][] = [[], []];
-  private readonly lastChange = (side: number, priceTicks: number): number => this.lifecycle.lastChangeTsMs(side, priceTicks);
+  private readonly qtyAt = (side: number, priceTicks: number): number => this.lifecycle.qtyAt(side, priceTicks);
   private disposed = false;
 
   /** `lifecycle`: the inference implementation; omitted, native when libgenesis loads (lifecycle-choice.ts). */
@@ -47,9 +52,11 @@ export class DetectorEngine implements SurveillanceEngine {
     const p = (this.params = withDefaults(overrides));
     const symbol = spec.symbol;
     this.lifecycle = createLifecycle(spec, p.lifecycle, lifecycle);
-    this.layering = new LayeringDetector(symbol, p.layering);
+    this.flow = new AggressorFlow(p.aggressorFlow);
+    this.reach = new PriceReach(p.priceReach);
+    this.layering = new LayeringDetector(symbol, p.layering, { flow: this.flow, reach: this.reach });
     this.stuffing = new QuoteStuffingDetector(symbol, p.quoteStuffing);
-    this.momentum = new MomentumIgnitionDetector(symbol, p.momentumIgnition);
+    this.momentum = new MomentumIgnitionDetector(symbol, p.momentumIgnition, this.flow, this.reach);
     this.wash = new WashTradingDetector(symbol, p.washTrading);
     this.pressure = new BookPressureDetector(symbol, p.bookPressure);
     this.gaps = new LiquidityGapDetector(symbol, spec.tickSize, p.liquidityGap);
@@ -63,20 +70,23 @@ export class DetectorEngine implements SurveillanceEngine {
       if (e.symbol !== this.spec.symbol) throw new Error(`event for another symbol: engine=${this.spec.symbol}, event=${e.symbol}`);
       if (e.kind === "trade") {
         life.onTrade(e);
+        // A buy aggressor lifts asks (book side 1), a sell aggressor hits bids (0).
+        this.flow.onTrade(e.side === "buy" ? 1 : 0, e.exchTsMs, e.qty);
         this.wash.onTrade(e);
-        this.momentum.onTrade(e.exchTsMs, e.qty, e.side === "buy");
-        push(out, this.stuffing.onTrade(e.exchTsMs));
+        this.momentum.onTrade(e.exchTsMs, e.priceTicks, e.qty, e.side === "buy");
+        this.stuffing.onTrade(e.exchTsMs);
         continue;
       }
       // Wash pairs are judged against the book before this frame changed it, then the frame.
-      const washAlerts = this.wash.onBook(e, this.lastChange);
+      const washAlerts = this.wash.onBook(e, this.qtyAt);
       for (const a of washAlerts) out.push(a);
       life.onBook(e);
+      this.reach.onMid(e.exchTsMs, life.mid2);
       if (life.opened.length > 0) this.noteOpened(e.exchTsMs);
       if (life.closed.length > 0) this.judgeEpisodes(out);
       this.releaseHeld(e.exchTsMs, out);
-      push(out, this.stuffing.onBook(life.counts, e.exchTsMs));
-      push(out, this.momentum.onMid(e.exchTsMs, life.mid2));
+      push(out, this.stuffing.onBook(e, life.counts, life.bestBidTicks, life.bestAskTicks));
+      push(out, this.momentum.onTouch(e.exchTsMs, life.bestBidTicks, life.bestAskTicks));
       push(out, this.pressure.onBook(e));
       const gapAlerts = this.gaps.onBook(e);
       for (const a of gapAlerts) out.push(a);
@@ -112,7 +122,7 @@ export class DetectorEngine implements SurveillanceEngine {
         }
         continue;
       }
-      const m = spoofMeasures(ep, this.params.spoofing);
+      const m = spoofMeasures(ep, this.params.spoofing, { flow: this.flow, reach: this.reach });
       if (m) {
         const alert = spoofAlert(this.spec.symbol, ep, m, this.params.spoofing);
         this.held.push({ episodes: [ep], side: ep.side, endTsMs: ep.endTsMs, alert: () => alert, requoteCheck: true });
@@ -130,7 +140,13 @@ export class DetectorEngine implements SurveillanceEngine {
       let endTsMs = -Infinity;
       for (const e of h.episodes) endTsMs = Math.max(endTsMs, e.endTsMs);
       if (ts - endTsMs < holdMs) this.held[w++] = h;
-      else if (!(h.requoteCheck && this.requoted(h))) out.push(h.alert());
+      else if (!(h.requoteCheck && this.requoted(h))) {
+        out.push(h.alert());
+        // The flagged window's opposite trading is not what that side usually does: keep it out of later baselines.
+        let startTsMs = Infinity;
+        for (const e of h.episodes) startTsMs = Math.min(startTsMs, e.startTsMs);
+        this.flow.exclude(1 - h.side, startTsMs, endTsMs);
+      }
     }
     this.held.length = w;
   }
@@ -149,16 +165,20 @@ export class DetectorEngine implements SurveillanceEngine {
   /** Did comparable large liquidity reappear on the same side around the cancel? */
   private requoted(h: Held): boolean {
     const p = this.params.spoofing;
-    let qty = 0, heldQty = 0, lo = Infinity, hi = -Infinity;
+    let qty = 0, heldQty = 0, lo = Infinity, hi = -Infinity, shift = 0;
     for (const ep of h.episodes) {
       heldQty += ep.addedQty;
       lo = Math.min(lo, ep.priceTicks);
       hi = Math.max(hi, ep.priceTicks);
+      const moved = (ep.mid2AtEnd - ep.mid2AtAdd) / 2;
+      if (Number.isFinite(moved)) shift = Math.round(moved);
     }
     for (const ep of this.recentLarge[h.side]!) {
       if (h.episodes.includes(ep)) continue;
-      // A re-quote lands near the pulled order (it follows the price), not anywhere on the side.
-      if (ep.priceTicks < lo - p.requoteTicks || ep.priceTicks > hi + p.requoteTicks) continue;
+      // A re-quote lands near the pulled order or where it would be had it followed the price
+      // (same distance from the moved touch), not anywhere on the side.
+      const near = (at: number) => ep.priceTicks >= lo + at - p.requoteTicks && ep.priceTicks <= hi + at + p.requoteTicks;
+      if (!near(0) && !near(shift)) continue;
       if (ep.startTsMs >= h.endTsMs - p.requoteMs && ep.startTsMs <= h.endTsMs + p.holdMs) qty += ep.addedQty;
     }
     return qty >= p.requoteFraction * heldQty;

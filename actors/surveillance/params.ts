@@ -36,7 +36,12 @@ export interface LifecycleParams {
 export interface SpoofingParams {
   /** Large = added size >= sizeMultiple x reference size. */
   readonly sizeMultiple: number;
-  /** Placed within maxDistTicks + distVolMultiple x the median 1 s mid move (ticks) of the touch. */
+  /**
+   * Placed within maxDistTicks + slack of the touch, slack = distVolMultiple x the usual mid move
+   * over the order's lifetime (priceReach): an order meant to rest that long unfilled sits about
+   * that far out. The same slack bounds the distance at the cancel and how far the price may run
+   * into the order.
+   */
   readonly maxDistTicks: number;
   readonly distVolMultiple: number;
   readonly maxLifetimeMs: number;
@@ -45,13 +50,22 @@ export interface SpoofingParams {
   readonly maxTradedFraction: number;
   /** Trades at the level (any queue position) at most this fraction of the size: a level being hit is real liquidity. */
   readonly maxLevelTradedFraction: number;
-  /** An order the price left more than this many ticks behind is a stale quote being cleaned up. */
+  /**
+   * An order the price left more than maxDistTicksAtCancel + cancelVolMultiple x the usual move over
+   * its lifetime behind is a stale quote being cleaned up (a rally leaves quotes behind while the
+   * other side trades heavily: the look of a spoof, without one).
+   */
   readonly maxDistTicksAtCancel: number;
-  /** Price moved away by >= this many ticks, or opposite-side trades >= minOppositeFraction x size. */
+  readonly cancelVolMultiple: number;
+  /** ...and so is one the price ran away from by more than maxMoveAwayTicks + cancelVolMultiple x that move. */
+  readonly maxMoveAwayTicks: number;
+  /** A price that ran more than this many ticks (+ slack) into the order: a quote pulled before it is hit. */
+  readonly maxMoveIntoTicks: number;
+  /** Price moved away by >= this many ticks, or opposite-side trades >= minOppositeFraction x size... */
   readonly minMoveTicks: number;
   readonly minOppositeFraction: number;
-  /** ...and that opposite volume is at least this multiple of what the opposite side usually trades in as long. */
-  readonly minOppositeExcess: number;
+  /** ...and standing minOppositeZ deviations above what that side usually trades in as long (aggressorFlow). */
+  readonly minOppositeZ: number;
   /** A spoof candidate is held this long in case it turns out to be one layer of a layering group. */
   readonly holdMs: number;
   /**
@@ -69,7 +83,7 @@ export interface SpoofingParams {
 
 export interface LayeringParams {
   readonly sizeMultiple: number;
-  /** Each layer placed within maxDistTicks + distVolMultiple x the median 1 s mid move (ticks) of the touch, as for spoofing. */
+  /** Each layer placed within maxDistTicks + distVolMultiple x the usual mid move over its lifetime (ticks), as for spoofing. */
   readonly maxDistTicks: number;
   readonly distVolMultiple: number;
   readonly minLayers: number;
@@ -85,41 +99,76 @@ export interface LayeringParams {
   readonly minLifetimeMs: number;
   /** Aggressive volume against the opposite side while the stack rested >= this fraction of the stack... */
   readonly minOppositeFraction: number;
-  /** ...and >= this multiple of what the opposite side usually trades in as long. */
-  readonly minOppositeExcess: number;
+  /** ...and minOppositeZ deviations above what that side usually trades in as long (aggressorFlow). */
+  readonly minOppositeZ: number;
+}
+
+/** The usual price move per horizon (detectors/price-reach.ts): the distance scale of spoofing and layering. */
+export interface PriceReachParams {
+  /** The mid is sampled this often; each horizon's moves are kept over the last `window` samples (240 x 500 ms = 2 min). */
+  readonly sampleMs: number;
+  readonly window: number;
+  /** The quantile of the moves that is "usual" (momentum ignition reads its own, moveQuantile). */
+  readonly quantile: number;
+}
+
+/** The opposite-side flow test shared by spoofing and layering (detectors/aggressor-flow.ts). */
+export interface AggressorFlowParams {
+  /** Baseline: the side's aggressive events over this long before the order was placed. */
+  readonly baselineMs: number;
+  /** Each aggressive event (one side's prints in one exchange ms) counts at most the size that events exceed this often (per second). */
+  readonly capRatePerSec: number;
+  /** ...but at least this many median events. */
+  readonly capMedians: number;
+  /** No test (so no alert) before the baseline holds this many events. */
+  readonly minBaselineEvents: number;
+  /** Events join the size sample this long after they printed, unless a flagged window excluded them meanwhile. */
+  readonly commitDelayMs: number;
 }
 
 export interface QuoteStuffingParams {
-  /** Bucket length for message rates. */
-  readonly bucketMs: number;
-  /** Buckets in the rolling baseline (EWMA half-life in buckets). */
-  readonly baselineHalfLife: number;
-  /** Buckets of history before anything fires. */
-  readonly warmupBuckets: number;
-  /** Fire when add+cancel events exceed rateMultiple x baseline and baseline + zScore x deviation. */
+  /** Level changes within this many ticks of each side's touch are the traffic counted. */
+  readonly nearTicks: number;
+  /** ...summed over this sliding window. */
+  readonly windowMs: number;
+  /** The windowed sum is sampled this often for the baseline, which keeps `window` samples. */
+  readonly sampleMs: number;
+  readonly window: number;
+  /** No alert before this many baseline samples. */
+  readonly warmupSamples: number;
+  /** A burst: sum > max(rateMultiple x the baseline's `quantile`, that quantile + minExcess). */
+  readonly quantile: number;
   readonly rateMultiple: number;
-  readonly zScore: number;
-  /** cancels / (cancels + consumed) at least this. */
+  readonly minExcess: number;
+  /** cancels / (cancels + trade-explained decreases) in the window at least this. */
   readonly minCancelRatio: number;
-  /** Trades in the burst at most this multiple of the baseline trade rate. */
-  readonly maxTradeMultiple: number;
+  /** At least this share of the window's level changes near the touch. */
+  readonly minNearShare: number;
 }
 
 export interface MomentumIgnitionParams {
-  /** The burst window. */
+  /** A run: at least minSteps taker orders of one side, each printing beyond the last, within burstMs. */
   readonly burstMs: number;
-  /** Mid move > moveSigmas x sigma(burstMs), sigma from 1 s mid changes. */
-  readonly moveSigmas: number;
+  readonly minSteps: number;
+  /** The run is judged up to settleMs after burstMs (the book frame trails the prints). */
+  readonly settleMs: number;
+  /**
+   * The swept side's touch moved >= max(minMoveTicks, moveMultiple x the moveQuantile of the mid's
+   * moves over max(moveHorizonMs, the run's duration), priceReach samples)...
+   */
   readonly minMoveTicks: number;
-  /** Share of burst volume on the aggressor side. */
-  readonly minSameSideShare: number;
-  readonly minTrades: number;
-  /** Reversal of >= reversalFraction of the move within reversalMs. */
+  readonly moveMultiple: number;
+  readonly moveQuantile: number;
+  readonly moveHorizonMs: number;
+  /** ...on taker volume minFlowZ deviations above that side's usual flow (aggressorFlow). */
+  readonly minFlowZ: number;
+  /** The move held at least this long after the last step... */
+  readonly minHoldMs: number;
+  /** ...then retraced >= reversalFraction of itself within reversalMs of the peak. */
   readonly reversalFraction: number;
   readonly reversalMs: number;
-  /** Half-life of the volatility estimate, in 1 s samples. */
-  readonly volHalfLife: number;
-  readonly warmupSamples: number;
+  /** No alert in the first warmupMs of a stream (the usual move is not known yet). */
+  readonly warmupMs: number;
 }
 
 export interface WashTradingParams {
@@ -159,6 +208,8 @@ export interface SurveillanceParams {
   readonly lifecycle: LifecycleParams;
   readonly spoofing: SpoofingParams;
   readonly layering: LayeringParams;
+  readonly aggressorFlow: AggressorFlowParams;
+  readonly priceReach: PriceReachParams;
   readonly quoteStuffing: QuoteStuffingParams;
   readonly momentumIgnition: MomentumIgnitionParams;
   readonly washTrading: WashTradingParams;
@@ -168,10 +219,12 @@ export interface SurveillanceParams {
 
 export const DEFAULT_PARAMS: SurveillanceParams = {
   lifecycle: { nearTicks: 10, depthLevels: 10, addWindow: 1024, depthSampleMs: 100, depthWindow: 1200, depthFactor: 1, trackMultiple: 2, tradeMatchMs: 1000, settleMs: 100, episodeMergeMs: 1000, closeFraction: 0.05, volSampleMs: 1000, volWindow: 300 },
-  spoofing: { sizeMultiple: 3, maxDistTicks: 5, distVolMultiple: 2, maxLifetimeMs: 5000, minLifetimeMs: 300, maxTradedFraction: 0.1, maxLevelTradedFraction: 0.02, maxDistTicksAtCancel: 10, minMoveTicks: Infinity, minOppositeFraction: 0.3, minOppositeExcess: 3, holdMs: 300, requoteMs: 500, requoteFraction: 0.5, requoteTicks: 10 },
-  layering: { sizeMultiple: 2, maxDistTicks: 10, distVolMultiple: 3, minLayers: 3, maxGapTicks: 2, addWindowMs: 2000, cancelWindowMs: 500, maxLifetimeMs: 10000, maxTradedFraction: 0.1, minLifetimeMs: 300, minOppositeFraction: 0.2, minOppositeExcess: 3 },
-  quoteStuffing: { bucketMs: 1000, baselineHalfLife: 60, warmupBuckets: 30, rateMultiple: 4, zScore: 6, minCancelRatio: 0.8, maxTradeMultiple: 1.5 },
-  momentumIgnition: { burstMs: 2000, moveSigmas: 5, minMoveTicks: 3, minSameSideShare: 0.8, minTrades: 5, reversalFraction: 0.75, reversalMs: 10000, volHalfLife: 120, warmupSamples: 30 },
+  spoofing: { sizeMultiple: 3, maxDistTicks: 5, distVolMultiple: 2, maxLifetimeMs: 5000, minLifetimeMs: 300, maxTradedFraction: 0.1, maxLevelTradedFraction: 0.3, maxDistTicksAtCancel: 10, cancelVolMultiple: 1, maxMoveAwayTicks: Infinity, maxMoveIntoTicks: 0, minMoveTicks: Infinity, minOppositeFraction: 0.1, minOppositeZ: 2.5, holdMs: 300, requoteMs: 500, requoteFraction: 0.5, requoteTicks: 10 },
+  layering: { sizeMultiple: 2, maxDistTicks: 10, distVolMultiple: 2, minLayers: 3, maxGapTicks: 2, addWindowMs: 2000, cancelWindowMs: 500, maxLifetimeMs: 10000, maxTradedFraction: 0.1, minLifetimeMs: 300, minOppositeFraction: 0.1, minOppositeZ: 2 },
+  aggressorFlow: { baselineMs: 300_000, capRatePerSec: 0.1, capMedians: 10, minBaselineEvents: 30, commitDelayMs: 6000 },
+  priceReach: { sampleMs: 500, window: 240, quantile: 0.75 },
+  quoteStuffing: { nearTicks: 10, windowMs: 500, sampleMs: 100, window: 3000, warmupSamples: 300, quantile: 0.9, rateMultiple: 4, minExcess: 20, minCancelRatio: 0.8, minNearShare: 0.3 },
+  momentumIgnition: { burstMs: 1000, minSteps: 4, settleMs: 200, minMoveTicks: 3, moveMultiple: 1.5, moveQuantile: 0.99, moveHorizonMs: 250, minFlowZ: 6, minHoldMs: 200, reversalFraction: 0.9, reversalMs: 2000, warmupMs: 30_000 },
   washTrading: { pairWindowMs: 100, repeatWindowMs: 60000, minSizeMultiple: 1, tradeWindow: 512 },
   bookPressure: { levels: 5, tail: 0.002, sampleMs: 100, window: 3000, warmupSamples: 600, minDurationMs: 1000 },
   liquidityGap: { levels: 10, tail: 0.002, gapMultiple: 4, minGapTicks: 3, sampleMs: 100, window: 3000, warmupSamples: 600, minDurationMs: 500 },

@@ -5,18 +5,19 @@
  *
  * Without --input the episodes are overlaid on the market simulator's clean
  * BTCUSDT and ETHUSDT streams; with --input they are injected into those
- * real recordings (each needs a REST snapshot). A recording holds only so
+ * real recordings, one stream per symbol (its files merged and synced from
+ * a REST snapshot, see eval/recordings.ts). A recording holds only so
  * many episode slots, so the episodes are spread over several passes, each
  * a fresh copy of the recording with its own injected episodes. False alarms
  * per hour come from the clean streams. Deterministic for a seed.
  */
-import { loadRecordedEvents } from "../../actors/analytics/recorded-events.ts";
 import { rng } from "../../actors/analytics/random-events.ts";
 import { episodeSlots, INJECTABLE_TYPES, injectEpisodes, type InjectableType } from "../../actors/surveillance/agents/inject.ts";
 import { simulatedEpisodes } from "../../actors/surveillance/agents/sim-episodes.ts";
 import { createBaselineEngine } from "../../actors/surveillance/baseline.ts";
 import { createSurveillanceEngine } from "../../actors/surveillance/engine.ts";
 import { evaluateEngine, streamHours, type CleanInput, type LabelledInput, type MetricsByType } from "../../actors/surveillance/eval/evaluate.ts";
+import { loadRecordingStreams } from "../../actors/surveillance/eval/recordings.ts";
 import { DEFAULT_SYMBOLS } from "../symbols.ts";
 
 export interface EvalDetectorsOptions {
@@ -59,9 +60,9 @@ export function episodeTypes(seed: number, perType: number): InjectableType[] {
   return types;
 }
 
-async function recordedStreams(seed: number, types: readonly InjectableType[], files: readonly string[]): Promise<{ labelled: LabelledInput[]; clean: CleanInput[] }> {
-  const clean: CleanInput[] = [];
-  for (const file of files) clean.push(await loadRecordedEvents(file));
+export async function recordedStreams(seed: number, types: readonly InjectableType[], files: readonly string[]): Promise<{ labelled: LabelledInput[]; clean: CleanInput[] }> {
+  // One stream per symbol: files of a symbol that continue each other (a day cut at midnight) are one book.
+  const clean: CleanInput[] = (await loadRecordingStreams(files)).map(({ spec, events }) => ({ spec, events }));
   const capacity = clean.reduce((sum, s) => sum + episodeSlots(s.events).length, 0);
   if (capacity === 0) throw new Error(`eval detectors: the recordings are too short for any episode slot: files=${files.join(",")}`);
   const labelled: LabelledInput[] = [];
@@ -77,20 +78,19 @@ async function recordedStreams(seed: number, types: readonly InjectableType[], f
   return { labelled, clean };
 }
 
+/** The labelled (injected) and clean streams of a run: simulated without `input`, else the recordings. */
+export async function evalStreams(seed: number, types: readonly InjectableType[], input: readonly string[]): Promise<{ labelled: LabelledInput[]; clean: CleanInput[] }> {
+  if (input.length > 0) return recordedStreams(seed, types, input);
+  const streams = simulatedEpisodes(seed, DEFAULT_SYMBOLS, types);
+  return { labelled: streams, clean: streams.map((s) => ({ spec: s.spec, events: s.clean })) };
+}
+
 export async function runEvalDetectors(options: EvalDetectorsOptions): Promise<EvalReport> {
   const { seed, episodes: perType, input } = options;
   if (!Number.isSafeInteger(seed)) throw new Error(`eval detectors: seed=${seed} must be an integer`);
   if (!(Number.isInteger(perType) && perType >= 1)) throw new Error(`eval detectors: episodes=${perType} must be a positive integer`);
   const types = episodeTypes(seed, perType);
-  let labelled: LabelledInput[];
-  let clean: CleanInput[];
-  if (input.length === 0) {
-    const streams = simulatedEpisodes(seed, DEFAULT_SYMBOLS, types);
-    labelled = streams;
-    clean = streams.map((s) => ({ spec: s.spec, events: s.clean }));
-  } else {
-    ({ labelled, clean } = await recordedStreams(seed, types, input));
-  }
+  const { labelled, clean } = await evalStreams(seed, types, input);
   const counts = Object.fromEntries(INJECTABLE_TYPES.map((t) => [t, labelled.reduce((n, s) => n + s.episodes.filter((e) => e.type === t).length, 0)])) as Record<InjectableType, number>;
   return {
     input: {

@@ -77,12 +77,18 @@ export const OPPOSITE_PRINTS = { min: 3, max: 6 } as const;
 /** Their total, as a share of the resting fake size. */
 export const OPPOSITE_SHARE = { min: 0.3, max: 0.8 } as const;
 /**
- * ...and at least this multiple of what the stream's own aggressors trade on that side in the
- * same time (StreamScale.aggressorQtyPerSec): on a heavy-flow stream a fraction of the fake size
- * is lost in the noise, and a manipulator who trades no more than the market gives it anyway
- * gains nothing from the spoof.
+ * ...and at least this multiple of what the market's own aggressors have lately traded per side in
+ * the same time (the last FLOW_LOOKBACK_MS, at least the stream's mean, StreamScale.aggressorQtyPerSec):
+ * in heavy flow a fraction of the fake size is lost in the noise, and a manipulator who trades no
+ * more than the market gives it anyway gains nothing from the spoof. Sized on the flow it sees
+ * when it starts, as it sizes its distance on the moves it has just seen.
  */
 export const OPPOSITE_FLOW_MULTIPLE = { min: 4, max: 8 } as const;
+export const FLOW_LOOKBACK_MS = 60_000;
+/** The resting agents keep their fake orders this quantile of the price's recent moves over their rest behind the touch... */
+export const REACH_QUANTILE = 0.75;
+/** ...measured over this much recent market time. */
+export const REACH_LOOKBACK_MS = 120_000;
 /** A print larger than the opposite touch walks at most this many levels (it takes what is shown). */
 export const OPPOSITE_WALK_LEVELS = 5;
 
@@ -92,14 +98,13 @@ function resting(r: Rand, t0: number, ctx: AgentContext, type: "spoofing" | "lay
   const d = draft(type, side, t0);
   const lifeMs = Math.round(logUniform(r, RESTING_LIFETIME_MS.min, RESTING_LIFETIME_MS.max));
   const count = type === "spoofing" ? 1 : int(r, 3, 5);
-  // Out of reach of the usual move over the order's rest (0 ticks on the real recordings, several
-  // on the simulator): the 1 s move grows like a random walk, with the square root of the time.
-  const reachTicks = Math.round((ctx.scale.midMove1sP75 / ctx.spec.tickSize) * Math.sqrt(Math.max(1, lifeMs / 1000)));
-  const offsetTicks = reachTicks + (type === "spoofing" ? int(r, 0, 2) : int(r, 1, 2));
+  const extraTicks = type === "spoofing" ? int(r, 0, 2) : int(r, 1, 2);
   const range = type === "spoofing" ? SPOOF_SIZE_LEVELS : LAYER_SIZE_LEVELS;
   const sizes = Array.from({ length: count }, () => lots(ctx, uniform(r, range.min, range.max) * ctx.scale.meanLevelQty));
   let orders: SynthOrder[] = [];
   let ended = false;
+  /** Set at placement from the flow the manipulator sees then. */
+  let oppositeQty = 0;
   const end = (tsMs: number) => {
     ended = true;
     d.label.tsEnd = tsMs;
@@ -109,11 +114,17 @@ function resting(r: Rand, t0: number, ctx: AgentContext, type: "spoofing" | "lay
     run(o) {
       const touch = best(o, side);
       if (Number.isNaN(touch)) return;
+      // Out of reach of the price over the planned rest, as the market has lately moved (p75 of its
+      // moves over that horizon in the last REACH_LOOKBACK_MS): a fill would leave the manipulator
+      // with a large unwanted position, and it sizes that risk on what it has just seen.
+      const offsetTicks = Math.round(o.recentMoveTicks(t0, lifeMs, REACH_LOOKBACK_MS, REACH_QUANTILE)) + extraTicks;
       orders = sizes.map((qty, i) => ({ side, priceTicks: behind(side, touch, offsetTicks + i), qty, live: true, onForcedCancel: (ts: number) => !ended && end(ts) }));
       o.place(t0, orders);
       d.label.placed = true;
       d.label.priceTicks = orders.map((x) => x.priceTicks);
       d.label.qty = sizes;
+      const flowPerSec = Math.max(ctx.scale.aggressorQtyPerSec, o.recentAggressorQtyPerSec(t0, FLOW_LOOKBACK_MS));
+      oppositeQty = Math.max(share * totalQty, flowMultiple * flowPerSec * (lifeMs / 1000));
     },
   });
   // The point of the fake liquidity is the manipulator's real order on the other side: while the
@@ -126,7 +137,6 @@ function resting(r: Rand, t0: number, ctx: AgentContext, type: "spoofing" | "lay
   const eagerness = r();
   const flowMultiple = OPPOSITE_FLOW_MULTIPLE.min + eagerness * (OPPOSITE_FLOW_MULTIPLE.max - OPPOSITE_FLOW_MULTIPLE.min);
   const share = OPPOSITE_SHARE.min + eagerness * (OPPOSITE_SHARE.max - OPPOSITE_SHARE.min);
-  const oppositeQty = Math.max(share * totalQty, flowMultiple * ctx.scale.aggressorQtyPerSec * (lifeMs / 1000));
   for (let j = 0; j < prints; j++) {
     const printAt = t0 + Math.round(lifeMs * (0.2 + (0.7 * (j + uniform(r, 0.2, 0.8))) / prints));
     d.actions.push({

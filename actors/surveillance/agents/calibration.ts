@@ -47,12 +47,6 @@ export interface StreamScale {
    * quantity the detectors' depth reference tracks, not against the median level.
    */
   readonly meanLevelQty: number;
-  /**
-   * 75th percentile of the absolute mid change over 1 s (price units). A resting manipulator
-   * keeps its fake orders out of reach of the usual move (it does not want them filled), so
-   * on a jumpy stream it places them this much further from the touch.
-   */
-  readonly midMove1sP75: number;
   /** Median trade quantity. */
   readonly medianTradeQty: number;
   /**
@@ -67,8 +61,6 @@ export interface StreamScale {
 export function streamScale(events: readonly MarketEvent[]): StreamScale {
   const levels: number[] = [];
   const means: number[] = [];
-  const moves: number[] = [];
-  let lastMid = NaN, lastMidTsMs = -Infinity;
   const trades: number[] = [];
   let books = 0;
   let aggressorQty = 0;
@@ -77,12 +69,6 @@ export function streamScale(events: readonly MarketEvent[]): StreamScale {
       trades.push(event.qty);
       aggressorQty += event.qty;
       continue;
-    }
-    if (event.topBidPrice.length > 0 && event.topAskPrice.length > 0 && event.exchTsMs - lastMidTsMs >= 1000) {
-      const mid = (event.topBidPrice[0]! + event.topAskPrice[0]!) / 2;
-      if (!Number.isNaN(lastMid)) moves.push(Math.abs(mid - lastMid));
-      lastMid = mid;
-      lastMidTsMs = event.exchTsMs;
     }
     if (books++ % 25 !== 0) continue; // a sample is enough; the book changes slowly
     let sum = 0, count = 0;
@@ -106,7 +92,6 @@ export function streamScale(events: readonly MarketEvent[]): StreamScale {
     medianLevelQty: median(levels),
     meanLevelQty: median(means),
     medianTradeQty: median(trades),
-    midMove1sP75: moves.length > 0 ? quantile(moves, 0.75) : 0,
     aggressorQtyPerSec: spanSec > 0 ? aggressorQty / 2 / spanSec : 0,
   };
 }

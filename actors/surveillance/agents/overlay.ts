@@ -40,6 +40,12 @@ export class Overlay {
   private readonly orders = new Set<SynthOrder>();
   private readonly qtyDecimals: number;
   private nextTradeId = SYNTHETIC_TRADE_ID_BASE;
+  /** The real book's mid (2 x ticks) after each real update, for agents that size their distance to the price's moves. */
+  private readonly midTsMs: number[] = [];
+  private readonly mid2: number[] = [];
+  /** Real prints: exchange ms and cumulative quantity (both aggressor sides). */
+  private readonly tradeTsMs: number[] = [];
+  private readonly tradeCumQty: number[] = [];
   private u = 0;
   private localOffsetMs = 0;
 
@@ -65,6 +71,45 @@ export class Overlay {
     return Number.NaN;
   }
 
+  /**
+   * The `quantile` of |mid(t + horizon) - mid(t)| (ticks) of the real book over the `lookbackMs`
+   * before `nowTsMs`, t every 250 ms: how far the price has lately moved over that horizon.
+   * 0 with too little history.
+   */
+  recentMoveTicks(nowTsMs: number, horizonMs: number, lookbackMs: number, quantile: number): number {
+    const ts = this.midTsMs, mid2 = this.mid2;
+    if (ts.length === 0) return 0;
+    const moves: number[] = [];
+    let a = 0, b = 0;
+    for (let t = Math.max(ts[0]!, nowTsMs - lookbackMs); t + horizonMs <= nowTsMs; t += 250) {
+      while (a + 1 < ts.length && ts[a + 1]! <= t) a++;
+      while (b + 1 < ts.length && ts[b + 1]! <= t + horizonMs) b++;
+      moves.push(Math.abs(mid2[b]! - mid2[a]!) / 2);
+    }
+    if (moves.length === 0) return 0;
+    moves.sort((x, y) => x - y);
+    return moves[Math.floor(quantile * (moves.length - 1))]!;
+  }
+
+  /** Real aggressive volume per second and side (mean of the two sides) over the `lookbackMs` before `nowTsMs` (or what there is of it). */
+  recentAggressorQtyPerSec(nowTsMs: number, lookbackMs: number): number {
+    const ts = this.tradeTsMs, cum = this.tradeCumQty;
+    if (ts.length === 0) return 0;
+    const from = Math.max(ts[0]!, nowTsMs - lookbackMs);
+    const spanMs = nowTsMs - from;
+    if (spanMs <= 0) return 0;
+    const cumAt = (t: number): number => {
+      let lo = 0, hi = ts.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (ts[mid]! <= t) lo = mid + 1;
+        else hi = mid;
+      }
+      return lo === 0 ? 0 : cum[lo - 1]!;
+    };
+    return (cumAt(nowTsMs) - cumAt(from)) / 2 / (spanMs / 1000);
+  }
+
   shownQty(side: number, priceTicks: number): number {
     if (this.consumed[side]!.has(priceTicks)) return 0;
     const sum = this.real.side(side).qtyAt(priceTicks) + (this.synth[side]!.get(priceTicks) ?? 0);
@@ -74,6 +119,8 @@ export class Overlay {
   /** Passes one real event through, amended with the synthetic state. */
   passReal(event: MarketEvent): void {
     if (event.kind === "trade") {
+      this.tradeTsMs.push(event.exchTsMs);
+      this.tradeCumQty.push((this.tradeCumQty.length > 0 ? this.tradeCumQty[this.tradeCumQty.length - 1]! : 0) + event.qty);
       this.push(event, 0);
       return;
     }
@@ -92,6 +139,10 @@ export class Overlay {
     // The market moved through a resting synthetic order: it would have traded, so pull it now.
     const bestBid = this.real.bestBidTicks;
     const bestAsk = this.real.bestAskTicks;
+    if (!Number.isNaN(bestBid + bestAsk)) {
+      this.midTsMs.push(event.exchTsMs);
+      this.mid2.push(bestBid + bestAsk);
+    }
     for (const order of [...this.orders]) {
       const crossed = order.side === BID ? order.priceTicks >= bestAsk : order.priceTicks <= bestBid;
       if (!crossed) continue;

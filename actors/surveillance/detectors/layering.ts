@@ -8,6 +8,8 @@
 import type { Alert } from "../alert.ts";
 import type { Episode } from "../lifecycle.ts";
 import type { LayeringParams } from "../params.ts";
+import type { FlowTest } from "./aggressor-flow.ts";
+import type { MarketContext } from "./spoofing.ts";
 import { clamp01, makeAlert, round, sideName } from "./make-alert.ts";
 
 export interface LayeringGroup {
@@ -21,13 +23,16 @@ export class LayeringDetector {
   private readonly recent: Episode[][] = [[], []];
   private readonly used = new WeakSet<Episode>();
   private readonly lastGroup: (Episode[] | null)[] = [null, null];
+  /** The opposite flow test of each reported group (evidence). */
+  private readonly tests = new WeakMap<readonly Episode[], FlowTest>();
 
-  constructor(private readonly symbol: string, private readonly p: LayeringParams) {}
+  constructor(private readonly symbol: string, private readonly p: LayeringParams, private readonly market: MarketContext) {}
 
   qualifies(ep: Episode): boolean {
     const p = this.p;
-    return ep.refQty > 0 && ep.addedQty >= p.sizeMultiple * ep.refQty && ep.distTicksAtAdd <= p.maxDistTicks + p.distVolMultiple * ep.volTicksAtAdd
-      && ep.endTsMs - ep.startTsMs <= p.maxLifetimeMs && ep.endTsMs - ep.startTsMs >= p.minLifetimeMs && ep.tradedQty <= p.maxTradedFraction * ep.addedQty;
+    const lifetimeMs = ep.endTsMs - ep.startTsMs;
+    return ep.refQty > 0 && ep.addedQty >= p.sizeMultiple * ep.refQty && ep.distTicksAtAdd <= p.maxDistTicks + p.distVolMultiple * this.market.reach.ticks(lifetimeMs)
+      && lifetimeMs <= p.maxLifetimeMs && lifetimeMs >= p.minLifetimeMs && ep.tradedQty <= p.maxTradedFraction * ep.addedQty;
   }
 
   onEpisode(ep: Episode): LayeringGroup | null {
@@ -59,15 +64,20 @@ export class LayeringDetector {
     return { members, isNew: true };
   }
 
-  /** The point of a stack: the other side traded while it rested (its layers share that period). */
+  /** The point of a stack: the other side traded unusually while it rested (over the span its layers share). */
   private tradedAgainst(members: readonly Episode[]): boolean {
-    let total = 0, opposite = 0, expected = 0;
+    let total = 0, opposite = 0, from = Infinity, to = -Infinity;
     for (const m of members) {
       total += m.addedQty;
       opposite = Math.max(opposite, m.oppositeQty);
-      expected = Math.max(expected, m.oppositeExpectedQty);
+      from = Math.min(from, m.startTsMs);
+      to = Math.max(to, m.endTsMs);
     }
-    return opposite >= this.p.minOppositeFraction * total && opposite >= this.p.minOppositeExcess * expected;
+    if (opposite < this.p.minOppositeFraction * total) return false;
+    const test = this.market.flow.test(1 - members[0]!.side, from, to);
+    if (test === null || test.z < this.p.minOppositeZ) return false;
+    this.tests.set(members, test);
+    return true;
   }
 
   /** A later layer of a reported group: placed and cancelled with it, next to its price range. */
@@ -86,10 +96,10 @@ export class LayeringDetector {
 
   /** The alert for a group as it stands. */
   alert(members: readonly Episode[]): Alert {
-    return this.build([...members].sort((a, b) => a.priceTicks - b.priceTicks));
+    return this.build([...members].sort((a, b) => a.priceTicks - b.priceTicks), members);
   }
 
-  private build(members: Episode[]): Alert {
+  private build(members: Episode[], source: readonly Episode[]): Alert {
     const p = this.p;
     const side = sideName(members[0]!.side);
     const tsStart = Math.min(...members.map((m) => m.startTsMs));
@@ -99,7 +109,10 @@ export class LayeringDetector {
     const layers = clamp01((members.length - p.minLayers + 1) / 3);
     const size = clamp01(Math.log(meanMultiple / p.sizeMultiple) / Math.log(4));
     const sync = 1 - clamp01(cancelSpreadMs / p.cancelWindowMs);
-    const score = 100 * (0.45 + 0.2 * layers + 0.2 * size + 0.15 * sync);
+    const test = this.tests.get(source);
+    const activity = test ? clamp01(test.z / (3 * p.minOppositeZ)) : 0;
+    // Every group that passed the checks is an alert (>= 50); the rest of the score ranks them.
+    const score = 50 + 50 * (0.3 * layers + 0.3 * size + 0.2 * sync + 0.2 * activity);
     const totalQty = members.reduce((s, m) => s + m.addedQty, 0);
     return makeAlert(
       this.symbol,
@@ -120,8 +133,9 @@ export class LayeringDetector {
         })),
         totalQty: round(totalQty),
         cancelSpreadMs,
+        oppositeFlow: test && { windowQty: round(test.windowQty), expectedQty: round(test.expectedQty), z: round(test.z, 3), events: test.events, capQty: round(test.capQty) },
       },
-      `${members.length} large ${side} orders (${round(totalQty, 4)} in all, ${round(meanMultiple, 2)}x the usual size each) on levels ${members[0]!.priceTicks}-${members[members.length - 1]!.priceTicks} (ticks) were placed together and cancelled within ${cancelSpreadMs} ms without trading.`,
+      `${members.length} large ${side} orders (${round(totalQty, 4)} in all, ${round(meanMultiple, 2)}x the usual size each) on levels ${members[0]!.priceTicks}-${members[members.length - 1]!.priceTicks} (ticks) were placed together and cancelled within ${cancelSpreadMs} ms without trading${test ? `, while the other side traded ${round(test.z, 2)} deviations above its usual flow` : ""}.`,
     );
   }
 }

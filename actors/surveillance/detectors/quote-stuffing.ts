@@ -1,122 +1,196 @@
 /**
- * Quote stuffing: seconds (buckets) whose add+cancel level events are far
- * above the symbol's own rolling baseline (rateMultiple x mean and
- * zScore deviations above it), mostly cancels, with little trading.
- * Consecutive stuffed buckets form one alert, emitted when the burst ends.
- * Stuffed buckets are kept out of the baseline so a burst cannot hide itself.
+ * Quote stuffing: a burst of order traffic near the touch that is almost all
+ * placed-and-pulled liquidity, with no more trading than usual.
+ *
+ * Traffic is counted as level changes within `nearTicks` of each side's
+ * touch (a batched depth frame shows a stuffing burst as many such changes,
+ * an unbatched feed as many one-change updates: both count), summed over a
+ * sliding `windowMs`. The baseline is the symbol's own distribution of that
+ * sum (sampled every `sampleMs`, the last `window` samples): a burst is a sum
+ * above max(rateMultiple x its `quantile`, that quantile + minExcess), with
+ * cancels / (cancels + trade-explained decreases) >= minCancelRatio and no
+ * more trades than the baseline's same quantile of trades per window (+1).
+ * One alert per burst, when the windowed sum falls back (so at most
+ * `windowMs` after the last stuffing message). At least `minNearShare` of
+ * the window's level changes must be near the touch (stuffing crowds the
+ * touch; a repricing burst moves the whole book). Samples taken during a burst
+ * stay out of the baseline so a burst cannot hide itself. Cost per book
+ * update: one pass over its level changes with a distance check.
  */
+import type { BookUpdate } from "../../../src/switchboard.ts";
 import type { Alert } from "../alert.ts";
 import type { UpdateCounts } from "../lifecycle.ts";
 import type { QuoteStuffingParams } from "../params.ts";
-import { Ewma } from "../rolling.ts";
+import { RollingSample } from "../rolling.ts";
 import { clamp01, makeAlert, round, sideName } from "./make-alert.ts";
 
 interface Burst {
   tsStart: number;
   tsEnd: number;
-  messages: number;
+  peak: number;
+  threshold: number;
+  changes: number;
   cancels: number;
   consumed: number;
   trades: number;
-  cancelsBySide: [number, number];
-  peakRatio: number;
-  baselineMean: number;
+  bySide: [number, number];
+}
+
+/** Per-update records in the sliding window: a growable ring of [ts, all, near, bid, cancels, consumed]. */
+class Window {
+  private buf = new Float64Array(6 * 1024);
+  private head = 0;
+  private size = 0;
+  sumAll = 0;
+  sumNear = 0;
+  sumBid = 0;
+  sumCancels = 0;
+  sumConsumed = 0;
+
+  push(ts: number, all: number, near: number, bid: number, cancels: number, consumed: number): void {
+    const cap = this.buf.length / 6;
+    if (this.size === cap) this.grow();
+    const r = ((this.head + this.size) % (this.buf.length / 6)) * 6;
+    const b = this.buf;
+    b[r] = ts;
+    b[r + 1] = all;
+    b[r + 2] = near;
+    b[r + 3] = bid;
+    b[r + 4] = cancels;
+    b[r + 5] = consumed;
+    this.size++;
+    this.sumAll += all;
+    this.sumNear += near;
+    this.sumBid += bid;
+    this.sumCancels += cancels;
+    this.sumConsumed += consumed;
+  }
+
+  expire(fromTs: number): void {
+    const b = this.buf, cap = b.length / 6;
+    while (this.size > 0 && b[this.head * 6]! < fromTs) {
+      const r = this.head * 6;
+      this.sumAll -= b[r + 1]!;
+      this.sumNear -= b[r + 2]!;
+      this.sumBid -= b[r + 3]!;
+      this.sumCancels -= b[r + 4]!;
+      this.sumConsumed -= b[r + 5]!;
+      this.head = this.head + 1 === cap ? 0 : this.head + 1;
+      this.size--;
+    }
+  }
+
+  private grow(): void {
+    const old = this.buf, cap = old.length / 6;
+    const next = new Float64Array(old.length * 2);
+    for (let i = 0; i < this.size; i++) next.set(old.subarray(((this.head + i) % cap) * 6, ((this.head + i) % cap) * 6 + 6), i * 6);
+    this.buf = next;
+    this.head = 0;
+  }
 }
 
 export class QuoteStuffingDetector {
-  private readonly rate: Ewma;
-  private readonly tradeRate: Ewma;
-  private bucketStart = NaN;
-  private adds = 0;
-  private cancels = 0;
-  private consumed = 0;
-  private trades = 0;
-  private readonly bySide: [number, number] = [0, 0];
+  private readonly win = new Window();
+  private tradeTs: number[] = [];
+  private tradeHead = 0;
+  private readonly changes: RollingSample;
+  private readonly tradeCounts: RollingSample;
+  private lastSampleTsMs = -Infinity;
   private burst: Burst | null = null;
 
   constructor(private readonly symbol: string, private readonly p: QuoteStuffingParams) {
-    this.rate = new Ewma(p.baselineHalfLife);
-    this.tradeRate = new Ewma(p.baselineHalfLife);
+    this.changes = new RollingSample(p.window);
+    this.tradeCounts = new RollingSample(p.window);
   }
 
-  onBook(counts: UpdateCounts, ts: number): Alert | null {
-    const alert = this.advance(ts);
-    this.adds += counts.adds;
-    this.cancels += counts.cancels;
-    this.consumed += counts.consumed;
-    this.bySide[0] += counts.cancelsBySide[0]!;
-    this.bySide[1] += counts.cancelsBySide[1]!;
-    return alert;
+  onTrade(ts: number): void {
+    this.tradeTs.push(ts);
   }
 
-  onTrade(ts: number): Alert | null {
-    const alert = this.advance(ts);
-    this.trades++;
-    return alert;
-  }
-
-  /** Closes finished buckets up to `ts`; returns an alert when a burst just ended. */
-  private advance(ts: number): Alert | null {
-    if (Number.isNaN(this.bucketStart)) this.bucketStart = ts - (ts % this.p.bucketMs);
-    if (ts < this.bucketStart + this.p.bucketMs) return null;
-    let alert = this.closeBucket();
-    // Idle buckets count as quiet seconds (a few at most, so a long gap does not erase the baseline).
-    const skipped = Math.floor((ts - this.bucketStart) / this.p.bucketMs) - 1;
-    for (let i = 0; i < Math.min(skipped, 5); i++) {
-      this.rate.push(0);
-      this.tradeRate.push(0);
-    }
-    if (skipped > 0 && this.burst) alert ??= this.endBurst();
-    this.bucketStart = ts - (ts % this.p.bucketMs);
-    return alert;
-  }
-
-  private closeBucket(): Alert | null {
+  /** After the lifecycle has seen `update` (its counts are this update's). */
+  onBook(update: BookUpdate, counts: UpdateCounts, bestBidTicks: number, bestAskTicks: number): Alert | null {
     const p = this.p;
-    const messages = this.adds + this.cancels;
-    const warm = this.rate.count >= p.warmupBuckets;
-    const threshold = Math.max(p.rateMultiple * this.rate.mean, this.rate.mean + p.zScore * this.rate.std);
-    const cancelRatio = this.cancels / Math.max(1, this.cancels + this.consumed);
-    const stuffed = warm && messages > threshold && cancelRatio >= p.minCancelRatio && this.trades <= p.maxTradeMultiple * this.tradeRate.mean + 1;
+    const ts = update.exchTsMs;
+    let near = 0, bid = 0;
+    const n = update.levelSide.length;
+    if (!update.reset) {
+      for (let i = 0; i < n; i++) {
+        const side = update.levelSide[i]!;
+        const price = update.levelPriceTicks[i]!;
+        const dist = side === 0 ? bestBidTicks - price : price - bestAskTicks;
+        // Within nearTicks behind the touch, or inside the spread (a level just emptied there).
+        if (dist <= p.nearTicks) {
+          near++;
+          if (side === 0) bid++;
+        }
+      }
+    }
+    this.win.push(ts, update.reset ? 0 : n, near, bid, counts.cancels, counts.consumed);
+    this.win.expire(ts - p.windowMs);
+    while (this.tradeHead < this.tradeTs.length && this.tradeTs[this.tradeHead]! < ts - p.windowMs) this.tradeHead++;
+    if (this.tradeHead > 4096 && this.tradeHead * 2 > this.tradeTs.length) {
+      this.tradeTs = this.tradeTs.slice(this.tradeHead);
+      this.tradeHead = 0;
+    }
+    return this.judge(ts);
+  }
+
+  private judge(ts: number): Alert | null {
+    const p = this.p;
+    const w = this.win;
+    const trades = this.tradeTs.length - this.tradeHead;
+    const warm = this.changes.count >= p.warmupSamples;
+    const q = warm ? this.changes.quantile(p.quantile) : Infinity;
+    const threshold = Math.max(p.rateMultiple * q, q + p.minExcess);
+    const cancelRatio = w.sumCancels / Math.max(1, w.sumCancels + w.sumConsumed);
+    const tradeLimit = (warm ? this.tradeCounts.quantile(p.quantile) : 0) + 1;
+    // Stuffing crowds the touch; a repricing burst moves the whole book.
+    const nearShare = w.sumNear / Math.max(1, w.sumAll);
+    const stuffed = warm && w.sumNear > threshold && nearShare >= p.minNearShare && cancelRatio >= p.minCancelRatio && trades <= tradeLimit;
     let alert: Alert | null = null;
     if (stuffed) {
-      const b = (this.burst ??= { tsStart: this.bucketStart, tsEnd: 0, messages: 0, cancels: 0, consumed: 0, trades: 0, cancelsBySide: [0, 0], peakRatio: 0, baselineMean: this.rate.mean });
-      b.tsEnd = this.bucketStart + p.bucketMs;
-      b.messages += messages;
-      b.cancels += this.cancels;
-      b.consumed += this.consumed;
-      b.trades += this.trades;
-      b.cancelsBySide[0] += this.bySide[0];
-      b.cancelsBySide[1] += this.bySide[1];
-      b.peakRatio = Math.max(b.peakRatio, messages / Math.max(1, this.rate.mean));
-    } else {
-      if (this.burst) alert = this.endBurst();
-      this.rate.push(messages);
-      this.tradeRate.push(this.trades);
+      const b = (this.burst ??= { tsStart: ts, tsEnd: ts, peak: 0, threshold, changes: 0, cancels: 0, consumed: 0, trades: 0, bySide: [0, 0] });
+      b.tsEnd = ts;
+      if (w.sumNear > b.peak) {
+        b.peak = w.sumNear;
+        b.changes = w.sumNear;
+        b.cancels = w.sumCancels;
+        b.consumed = w.sumConsumed;
+        b.trades = trades;
+        b.bySide = [w.sumBid, w.sumNear - w.sumBid];
+      }
+    } else if (this.burst !== null && w.sumNear <= threshold) {
+      alert = this.endBurst(ts);
     }
-    this.adds = this.cancels = this.consumed = this.trades = 0;
-    this.bySide[0] = this.bySide[1] = 0;
+    // Baseline samples, never from inside a burst.
+    if (ts - this.lastSampleTsMs >= p.sampleMs && this.burst === null) {
+      this.lastSampleTsMs = ts;
+      this.changes.push(w.sumNear);
+      this.tradeCounts.push(trades);
+    }
     return alert;
   }
 
-  private endBurst(): Alert {
+  private endBurst(nowTs: number): Alert {
     const b = this.burst!;
     this.burst = null;
     const p = this.p;
-    const seconds = (b.tsEnd - b.tsStart) / 1000;
+    const ratio = b.peak / Math.max(1, b.threshold / p.rateMultiple);
     const cancelRatio = b.cancels / Math.max(1, b.cancels + b.consumed);
-    const intensity = clamp01(Math.log(b.peakRatio / p.rateMultiple) / Math.log(4));
-    const score = 100 * (0.5 + 0.3 * intensity + 0.1 * clamp01((cancelRatio - p.minCancelRatio) / (1 - p.minCancelRatio)) + 0.1 * clamp01(seconds / 5));
-    const side = sideName(b.cancelsBySide[1] > b.cancelsBySide[0] ? 1 : 0);
+    const intensity = clamp01(Math.log(ratio / p.rateMultiple) / Math.log(8));
+    // Every burst that passed the checks is an alert (>= 50); the rest of the score ranks them.
+    const score = 50 + 50 * (0.6 * intensity + 0.4 * clamp01((cancelRatio - p.minCancelRatio) / (1 - p.minCancelRatio)));
+    const side = sideName(b.bySide[1] > b.bySide[0] ? 1 : 0);
+    const durationMs = nowTs - b.tsStart;
     return makeAlert(
       this.symbol,
       "quote_stuffing",
       side,
       score,
-      b.tsStart,
-      b.tsEnd,
-      { messages: b.messages, cancels: b.cancels, consumed: b.consumed, trades: b.trades, cancelsBySide: { bid: b.cancelsBySide[0], ask: b.cancelsBySide[1] }, baselinePerBucket: round(b.baselineMean, 4), peakRatio: round(b.peakRatio, 3), bucketMs: p.bucketMs },
-      `${b.messages} add/cancel level events in ${seconds} s (${round(b.peakRatio, 3)}x the usual rate at peak), ${round(100 * cancelRatio, 3)}% cancels and ${b.trades} trades.`,
+      b.tsStart - p.windowMs,
+      nowTs,
+      { nearTouchChanges: b.changes, windowMs: p.windowMs, usualChanges: round(b.threshold / p.rateMultiple, 4), ratio: round(ratio, 3), cancels: b.cancels, consumed: b.consumed, trades: b.trades, changesBySide: { bid: b.bySide[0], ask: b.bySide[1] }, nearTicks: p.nearTicks },
+      `${b.changes} level changes within ${p.nearTicks} ticks of the touch in ${p.windowMs} ms (${round(ratio, 3)}x the usual high), ${round(100 * cancelRatio, 3)}% of removals cancels and ${b.trades} trades, over a burst of ${durationMs} ms.`,
     );
   }
 }

@@ -1,11 +1,13 @@
 /**
  * Wash-trade indicators from the raw trade stream: two prints of identical
- * price and size with opposite aggressors within pairWindowMs, and no book
- * change at that price in the depth frame that covers them (a genuine
- * trade consumes displayed liquidity; a self-cross placed and hit inside
- * one frame leaves the book as it was). One alert per pair; its score grows
- * with how often the pattern repeated at that size within repeatWindowMs,
- * so a lone coincidence stays below 50.
+ * price and size with opposite aggressors within pairWindowMs that did not
+ * consume the displayed liquidity at that price (a genuine trade takes what
+ * the book shows, so the level shrinks by about its size in the frames that
+ * follow; a self-cross placed and hit inside one frame leaves it as it was).
+ * The level may still change for other reasons (a busy touch always does):
+ * only a decrease of at least half the print's size counts as consumption.
+ * One alert per pair; its score grows with how often the pattern repeated
+ * at that size within repeatWindowMs, so a lone coincidence stays below 50.
  */
 import type { Alert } from "../alert.ts";
 import type { BookUpdate, Trade } from "../../../src/switchboard.ts";
@@ -16,6 +18,8 @@ import { clamp01, makeAlert, round } from "./make-alert.ts";
 interface Pair {
   readonly first: Trade;
   readonly second: Trade;
+  /** Decreases seen at the pair's price per book side since the first print. */
+  readonly decreased: [number, number];
 }
 
 export class WashTradingDetector {
@@ -42,7 +46,7 @@ export class WashTradingDetector {
         if (old.side !== t.side && old.priceTicks === t.priceTicks && Math.abs(old.qty - t.qty) <= 1e-12 * t.qty && !this.paired.has(old)) {
           this.paired.add(old);
           this.paired.add(t);
-          this.pending.push({ first: old, second: t });
+          this.pending.push({ first: old, second: t, decreased: [0, 0] });
           break;
         }
       }
@@ -50,21 +54,28 @@ export class WashTradingDetector {
     this.recent.push(t);
   }
 
-  /** `lastChange(side, priceTicks)`: when the level last changed before this update. */
-  onBook(update: BookUpdate, lastChange: (side: number, priceTicks: number) => number): Alert[] {
+  /**
+   * Called before the book applies `update`; `qtyAt(side, priceTicks)` is the level's quantity
+   * before it. Pairs are judged on the first frame that covers their second print.
+   */
+  onBook(update: BookUpdate, qtyAt: (side: number, priceTicks: number) => number): Alert[] {
     if (this.pending.length === 0) return [];
     const out: Alert[] = [];
     let w = 0;
+    const n = update.levelPriceTicks.length;
     for (const pair of this.pending) {
-      // Judge a pair on the first frame that covers its second print.
+      const price = pair.first.priceTicks;
+      for (let i = 0; i < n; i++) {
+        if (update.levelPriceTicks[i] !== price) continue;
+        const side = update.levelSide[i]!;
+        const before = update.reset ? 0 : qtyAt(side, price);
+        if (before > update.levelQty[i]!) pair.decreased[side] += before - update.levelQty[i]!;
+      }
       if (update.exchTsMs < pair.second.exchTsMs) {
         this.pending[w++] = pair;
         continue;
       }
-      const price = pair.first.priceTicks;
-      let changed = lastChange(0, price) >= pair.first.exchTsMs || lastChange(1, price) >= pair.first.exchTsMs;
-      for (let i = 0; i < update.levelPriceTicks.length && !changed; i++) if (update.levelPriceTicks[i] === price) changed = true;
-      if (!changed) out.push(this.confirm(pair));
+      if (Math.max(pair.decreased[0], pair.decreased[1]) < 0.5 * pair.first.qty) out.push(this.confirm(pair));
     }
     this.pending.length = w;
     return out;

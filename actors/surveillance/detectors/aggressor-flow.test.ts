@@ -1,0 +1,60 @@
+import { describe, expect, test } from "bun:test";
+import { withDefaults } from "../params.ts";
+import { AggressorFlow } from "./aggressor-flow.ts";
+
+const P = withDefaults().aggressorFlow;
+
+/** Five minutes of steady flow against `side`: one taker order of `qty` every 500 ms. */
+function steady(flow: AggressorFlow, side: number, fromMs: number, toMs: number, qty = 1): void {
+  for (let t = fromMs; t < toMs; t += 500) flow.onTrade(side, t, qty);
+}
+
+describe("aggressor flow test", () => {
+  test("no test before the baseline holds enough events", () => {
+    const flow = new AggressorFlow(P);
+    steady(flow, 1, 0, 5_000);
+    expect(flow.test(1, 5_000, 6_000)).toBeNull();
+  });
+
+  test("several large taker orders while the order rests stand out; ordinary flow does not", () => {
+    const flow = new AggressorFlow(P);
+    steady(flow, 1, 0, 300_000);
+    const ordinary = flow.test(1, 290_000, 292_000)!;
+    expect(Math.abs(ordinary.z)).toBeLessThan(2);
+    // Four separate taker orders of 10x the usual size over 2 s.
+    const burst = new AggressorFlow(P);
+    steady(burst, 1, 0, 300_000);
+    for (const t of [300_100, 300_600, 301_100, 301_600]) burst.onTrade(1, t, 10);
+    const test1 = burst.test(1, 300_000, 302_000)!;
+    expect(test1.z).toBeGreaterThan(5);
+    expect(test1.events).toBe(4);
+    // The other side saw none of it.
+    expect(burst.test(0, 300_000, 302_000)).toBeNull();
+  });
+
+  test("one huge sweep is trimmed away: a single taker order cannot make an alert", () => {
+    const flow = new AggressorFlow(P);
+    steady(flow, 1, 0, 300_000);
+    // One order walking many levels prints several trades in the same millisecond: one event.
+    for (let k = 0; k < 5; k++) flow.onTrade(1, 300_500, 40);
+    const t = flow.test(1, 300_000, 302_000)!;
+    expect(t.events).toBe(1);
+    expect(t.windowQty).toBe(0);
+    expect(t.z).toBeLessThan(1);
+    expect(t.zCapped).toBeGreaterThan(t.z);
+  });
+
+  test("a flagged window is left out of later baselines", () => {
+    const run = (exclude: boolean) => {
+      const flow = new AggressorFlow(P);
+      steady(flow, 1, 0, 200_000);
+      for (let t = 200_000; t < 260_000; t += 500) flow.onTrade(1, t, 8); // a minute of heavy trading
+      if (exclude) flow.exclude(1, 200_000, 260_000);
+      steady(flow, 1, 260_000, 300_000);
+      return flow.test(1, 300_000, 302_000)!;
+    };
+    const kept = run(false), excluded = run(true);
+    expect(excluded.expectedQty).toBeLessThan(kept.expectedQty);
+    expect(excluded.expectedQty).toBeCloseTo(4, 0); // 2 events of 1 per second x 2 s, as before the heavy minute
+  });
+});
