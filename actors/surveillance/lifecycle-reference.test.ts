@@ -79,7 +79,17 @@ describe("optimised lifecycle = reference lifecycle", () => {
     let episodes = 0;
     for (let seed = 1; seed <= 6; seed++) episodes += compare(SPEC, randomEvents(seed, { events: 4000, spec: SPEC }), busy);
     expect(episodes).toBeGreaterThan(100);
+    // A band a few ticks wide: levels drift across it with open episodes and pending trades.
+    const narrow: LifecycleParams = { ...busy, bandTicks: 3, bandVolMultiple: 1 };
+    for (let seed = 1; seed <= 6; seed++) compare(SPEC, randomEvents(seed, { events: 4000, spec: SPEC }), narrow);
   });
+
+  test("a narrow band on a real recording", async () => {
+    const file = ["btcusdt_20240718.gz"].filter((f) => existsSync(recordingPath(f)));
+    if (file.length === 0) return;
+    const { spec, events } = await loadRecordedEvents(file[0]!);
+    expect(compare(spec, events.slice(0, 200_000), { ...DEFAULT_PARAMS.lifecycle, bandTicks: 5, bandVolMultiple: 2 })).toBeGreaterThan(0);
+  }, 60_000);
 
   test("simulated market", () => {
     const m = new TestMarket(SPEC, 1, 7);

@@ -85,6 +85,8 @@ export class ReferenceLifecycle {
   private readonly lastCumAggressorQty = [0, 0];
   private lastVolMid2 = NaN;
   private lastDepthSampleTsMs = -Infinity;
+  /** This update's band (ticks behind the own-side touch): changes beyond it only update the quantity and counts. */
+  private bandTicks = Infinity;
   bestBidTicks = NaN;
   bestAskTicks = NaN;
   mid2 = NaN;
@@ -155,6 +157,7 @@ export class ReferenceLifecycle {
       return;
     }
     this.expireTrades(ts);
+    this.bandTicks = Math.max(this.params.bandTicks, this.params.bandVolMultiple * this.volTicks());
     const n = update.levelSide.length;
     // Int32 keys: JSC hashes int32 Map keys far faster than doubles (prices in ticks fit easily).
     for (let i = 0; i < n; i++) this.applyLevel(update.levelSide[i]!, update.levelPriceTicks[i]! | 0, update.levelQty[i]!, ts);
@@ -190,6 +193,22 @@ export class ReferenceLifecycle {
     const prev = level.qty;
     level.qty = qty;
     level.lastChangeTsMs = ts;
+    const touch = side === BID ? this.bestBidTicks : this.bestAskTicks;
+    const behind = side === BID ? touch - priceTicks : priceTicks - touch;
+    if (behind > this.bandTicks && level.episode === null) {
+      // Beyond the band: counted, nothing else; a small episode left open there joins the base.
+      level.epActive = false;
+      if (qty > prev) this.counts.adds++;
+      else if (qty < prev) {
+        const traded = this.takeTrades(side, priceTicks, prev - qty, null);
+        if (traded > 0) this.counts.consumed++;
+        if (prev - qty - traded > 0) {
+          this.counts.cancels++;
+          this.counts.cancelsBySide[side]!++;
+        }
+      }
+      return;
+    }
     if (qty > prev) this.added(level, side, priceTicks, qty - prev, ts);
     else if (qty < prev) this.removed(level, side, priceTicks, prev - qty, qty, ts);
   }

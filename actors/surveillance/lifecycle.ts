@@ -12,6 +12,12 @@
  * adaptive size reference) are kept: when they close they wait `settleMs`
  * for late trade prints (the trade stream can trail the depth frame) and are
  * then handed to the detectors. Cost: O(level changes) per update.
+ *
+ * Most level changes of a depth frame are far behind the touch, where no
+ * detector looks: beyond the band (bandTicks, widened with volatility) a
+ * change only updates the level's quantity and the counts (farChange). A
+ * level that drifts back into the band keeps that quantity as its base,
+ * with no open episode: no order placed near the touch is involved.
  */
 import { ASK, BID, type BookUpdate, type SymbolSpec, type Trade } from "../../src/switchboard.ts";
 import type { LifecycleParams } from "./params.ts";
@@ -55,6 +61,11 @@ export class Lifecycle {
   private readonly lastCumAggressorQty = [0, 0];
   private lastVolMid2 = NaN;
   private lastDepthSampleTsMs = -Infinity;
+  /** Lowest / highest price of each side's pending trades (a superset bound): far changes outside it cannot match one. */
+  private readonly pendingLoTicks = [Infinity, Infinity];
+  private readonly pendingHiTicks = [-Infinity, -Infinity];
+  /** This update's band (ticks behind the own-side touch). */
+  private bandTicks = Infinity;
   bestBidTicks = NaN;
   bestAskTicks = NaN;
   mid2 = NaN;
@@ -98,6 +109,8 @@ export class Lifecycle {
     this.cumAggressorQty[side] += trade.qty;
     const pending = this.pendingTrades[side]!;
     pending.push(trade.priceTicks, trade.qty, trade.exchTsMs);
+    this.pendingLoTicks[side] = Math.min(this.pendingLoTicks[side]!, trade.priceTicks);
+    this.pendingHiTicks[side] = Math.max(this.pendingHiTicks[side]!, trade.priceTicks);
     this.nowTsMs = Math.max(this.nowTsMs, trade.exchTsMs);
     // A late print for a level whose large episode just closed: it was traded, not cancelled.
     for (const ep of this.settling) {
@@ -125,6 +138,7 @@ export class Lifecycle {
       return;
     }
     this.expireTrades(ts);
+    this.bandTicks = Math.max(this.params.bandTicks, this.params.bandVolMultiple * this.volTicks());
     const n = update.levelSide.length;
     // Int32 keys: JSC hashes int32 Map keys far faster than doubles (prices in ticks fit easily).
     for (let i = 0; i < n; i++) this.applyLevel(update.levelSide[i]!, update.levelPriceTicks[i]! | 0, update.levelQty[i]!, ts);
@@ -142,6 +156,8 @@ export class Lifecycle {
     this.levels.clear();
     this.pendingTrades[0]!.length = 0;
     this.pendingTrades[1]!.length = 0;
+    this.pendingLoTicks.fill(Infinity);
+    this.pendingHiTicks.fill(-Infinity);
     this.settling.length = 0;
     this.closed.length = 0;
     this.opened.length = 0;
@@ -161,8 +177,35 @@ export class Lifecycle {
     const prev = f[r + QTY]!;
     f[r + QTY] = qty;
     f[r + LAST_CHANGE_TS] = ts;
+    const touch = side === BID ? this.bestBidTicks : this.bestAskTicks;
+    // Beyond the band (NaN touch: never); a level holding a large episode keeps the full path.
+    if ((side === BID ? touch - priceTicks : priceTicks - touch) > this.bandTicks && this.levels.episode[r >> 3] === null) {
+      this.farChange(r, side, priceTicks, prev, qty);
+      return;
+    }
     if (qty > prev) this.added(r, side, priceTicks, qty - prev, ts);
     else if (qty < prev) this.removed(r, side, priceTicks, prev - qty, qty, ts);
+  }
+
+  /**
+   * A change beyond the band: counted as added, consumed or cancelled as anywhere, but no
+   * episode, sample or trade record. A small episode left open there is folded into the base.
+   */
+  private farChange(r: number, side: number, priceTicks: number, prev: number, qty: number): void {
+    this.levels.f[r + EP_ACTIVE] = 0;
+    if (qty > prev) {
+      this.counts.adds++;
+      return;
+    }
+    if (qty === prev) return;
+    const size = prev - qty;
+    const matchable = priceTicks >= this.pendingLoTicks[side]! && priceTicks <= this.pendingHiTicks[side]!;
+    const traded = matchable ? this.takeTrades(side, priceTicks, size, null) : 0;
+    if (traded > 0) this.counts.consumed++;
+    if (size - traded > 0) {
+      this.counts.cancels++;
+      this.counts.cancelsBySide[side]!++;
+    }
   }
 
   /** The row (base offset) for this price, claiming it if free or held by a level farther from the touch; -1 if not. */
@@ -289,8 +332,9 @@ export class Lifecycle {
 
   private expireTrades(ts: number): void {
     const horizon = ts - this.params.tradeMatchMs;
-    for (const pending of this.pendingTrades) {
-      let w = 0;
+    for (let side = 0; side < 2; side++) {
+      const pending = this.pendingTrades[side]!;
+      let w = 0, lo = Infinity, hi = -Infinity;
       for (let r = 0; r < pending.length; r += 3) {
         if (pending[r + 1]! <= 1e-12 || pending[r + 2]! < horizon) continue;
         if (w !== r) {
@@ -298,9 +342,13 @@ export class Lifecycle {
           pending[w + 1] = pending[r + 1]!;
           pending[w + 2] = pending[r + 2]!;
         }
+        lo = Math.min(lo, pending[w]!);
+        hi = Math.max(hi, pending[w]!);
         w += 3;
       }
       pending.length = w;
+      this.pendingLoTicks[side] = lo;
+      this.pendingHiTicks[side] = hi;
     }
   }
 

@@ -21,9 +21,9 @@ const native = nativeLifecycleStatus().available;
 const gxx = Bun.which("g++") ?? Bun.which("c++");
 
 /** gn_lifecycle_params as the library reads it, with one field changed. */
-function params(change: Partial<Record<keyof typeof DEFAULT_PARAMS.lifecycle, number>> = {}, structSize = 8 + 8 * 13): Uint8Array {
+function params(change: Partial<Record<keyof typeof DEFAULT_PARAMS.lifecycle, number>> = {}, structSize = 8 + 8 * 15): Uint8Array {
   const p = { ...DEFAULT_PARAMS.lifecycle, ...change };
-  const values = [p.nearTicks, p.depthLevels, p.addWindow, p.depthSampleMs, p.depthWindow, p.depthFactor, p.trackMultiple, p.tradeMatchMs, p.settleMs, p.episodeMergeMs, p.closeFraction, p.volSampleMs, p.volWindow];
+  const values = [p.nearTicks, p.depthLevels, p.addWindow, p.depthSampleMs, p.depthWindow, p.depthFactor, p.trackMultiple, p.tradeMatchMs, p.settleMs, p.episodeMergeMs, p.closeFraction, p.volSampleMs, p.volWindow, p.bandTicks, p.bandVolMultiple];
   const view = new DataView(new ArrayBuffer(8 + 8 * values.length));
   view.setUint32(0, structSize, true);
   values.forEach((v, i) => view.setFloat64(8 + 8 * i, v, true));

@@ -73,8 +73,8 @@ export class NativeLifecycle {
     params: LifecycleParams,
   ) {
     this.symbols = library.symbols;
-    // gn_lifecycle_params: { uint32 struct_size; uint32 reserved; 13 doubles }, in params.ts order.
-    const values = [params.nearTicks, params.depthLevels, params.addWindow, params.depthSampleMs, params.depthWindow, params.depthFactor, params.trackMultiple, params.tradeMatchMs, params.settleMs, params.episodeMergeMs, params.closeFraction, params.volSampleMs, params.volWindow];
+    // gn_lifecycle_params: { uint32 struct_size; uint32 reserved; 15 doubles }, in params.ts order.
+    const values = [params.nearTicks, params.depthLevels, params.addWindow, params.depthSampleMs, params.depthWindow, params.depthFactor, params.trackMultiple, params.tradeMatchMs, params.settleMs, params.episodeMergeMs, params.closeFraction, params.volSampleMs, params.volWindow, params.bandTicks, params.bandVolMultiple];
     const raw = new DataView(new ArrayBuffer(8 + 8 * values.length));
     raw.setUint32(0, raw.byteLength, true);
     values.forEach((v, i) => raw.setFloat64(8 + 8 * i, v, true));

@@ -31,6 +31,15 @@ export interface LifecycleParams {
   /** Volatility: |mid change| sampled every volSampleMs; its rolling median over volWindow samples, in ticks. */
   readonly volSampleMs: number;
   readonly volWindow: number;
+  /**
+   * The band: a level change more than max(bandTicks, bandVolMultiple x the median 1 s mid move)
+   * ticks behind its side's touch (best prices as of the update) only updates the level's quantity
+   * and the update's counts; no episode, size sample or trade attribution. Must exceed every
+   * detector's look distance (spoofing/layering maxDistTicks + distVolMultiple x the usual move,
+   * nearTicks, quoteStuffing.nearTicks). Infinity = no band.
+   */
+  readonly bandTicks: number;
+  readonly bandVolMultiple: number;
 }
 
 export interface SpoofingParams {
@@ -218,7 +227,7 @@ export interface SurveillanceParams {
 }
 
 export const DEFAULT_PARAMS: SurveillanceParams = {
-  lifecycle: { nearTicks: 10, depthLevels: 10, addWindow: 1024, depthSampleMs: 100, depthWindow: 1200, depthFactor: 1, trackMultiple: 2, tradeMatchMs: 1000, settleMs: 100, episodeMergeMs: 1000, closeFraction: 0.05, volSampleMs: 1000, volWindow: 300 },
+  lifecycle: { nearTicks: 10, depthLevels: 10, addWindow: 1024, depthSampleMs: 100, depthWindow: 1200, depthFactor: 1, trackMultiple: 2, tradeMatchMs: 1000, settleMs: 100, episodeMergeMs: 1000, closeFraction: 0.05, volSampleMs: 1000, volWindow: 300, bandTicks: 200, bandVolMultiple: 50 },
   spoofing: { sizeMultiple: 3, maxDistTicks: 5, distVolMultiple: 2, maxLifetimeMs: 5000, minLifetimeMs: 300, maxTradedFraction: 0.1, maxLevelTradedFraction: 0.3, maxDistTicksAtCancel: 10, cancelVolMultiple: 1, maxMoveAwayTicks: Infinity, maxMoveIntoTicks: 0, minMoveTicks: Infinity, minOppositeFraction: 0.1, minOppositeZ: 2.5, holdMs: 300, requoteMs: 500, requoteFraction: 0.5, requoteTicks: 10 },
   layering: { sizeMultiple: 2, maxDistTicks: 10, distVolMultiple: 2, minLayers: 3, maxGapTicks: 2, addWindowMs: 2000, cancelWindowMs: 500, maxLifetimeMs: 10000, maxTradedFraction: 0.1, minLifetimeMs: 300, minOppositeFraction: 0.1, minOppositeZ: 2 },
   aggressorFlow: { baselineMs: 300_000, capRatePerSec: 0.1, capMedians: 10, minBaselineEvents: 30, commitDelayMs: 6000 },

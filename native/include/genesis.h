@@ -125,6 +125,8 @@ typedef struct gn_lifecycle_params {
   double close_fraction;
   double vol_sample_ms;
   double vol_window;
+  double band_ticks;
+  double band_vol_multiple;
 } gn_lifecycle_params;
 
 /* int32 outputs per book event: adds, cancels, consumed, bid-side cancels, ask-side cancels. */

@@ -29,6 +29,9 @@ Lifecycle::Lifecycle(double tick_size, const LifecycleParams& params)
       last_depth_sample_ts_ms_(-kInf),
       best_{kNaN, kNaN},
       mid2_(kNaN) {
+  pending_lo_[0] = pending_lo_[1] = kInf;
+  pending_hi_[0] = pending_hi_[1] = -kInf;
+  band_ticks_ = kInf;
   clear_rows();
 }
 
@@ -55,6 +58,8 @@ void Lifecycle::on_trade(double ts_ms, double price_ticks, double qty, int aggre
   pending.push_back(price_ticks);
   pending.push_back(qty);
   pending.push_back(ts_ms);
+  pending_lo_[side] = js::min(pending_lo_[side], price_ticks);
+  pending_hi_[side] = js::max(pending_hi_[side], price_ticks);
   now_ts_ms_ = js::max(now_ts_ms_, ts_ms);
   // A late print for a level whose large episode just closed: it was traded, not cancelled.
   for (const int32_t i : settling_) {
@@ -81,6 +86,7 @@ void Lifecycle::on_book(const BookInput& in) {
     return;
   }
   expire_trades(ts);
+  band_ticks_ = js::max(p_.band_ticks, p_.band_vol_multiple * vol_ticks());
   // The table (512 KiB) does not stay in L2 between frames: start every row's load now so the
   // misses overlap instead of queueing one per level. Prices are validated integers < 2^31.
   for (int32_t i = 0; i < in.n_levels; i++)
@@ -97,6 +103,8 @@ void Lifecycle::clear() {
   clear_rows();
   pending_trades_[0].clear();
   pending_trades_[1].clear();
+  pending_lo_[0] = pending_lo_[1] = kInf;
+  pending_hi_[0] = pending_hi_[1] = -kInf;
   settling_.clear();
   outbox_.clear();
   episodes_.clear();
@@ -136,8 +144,34 @@ void Lifecycle::apply_level(int side, int32_t price_ticks, double qty, double ts
   const double prev = row.qty;
   row.qty = qty;
   row.last_change_ts = ts;
+  const double touch = best_[side];
+  const double behind = side == BID ? touch - price_ticks : price_ticks - touch;
+  // Beyond the band (a NaN touch never is); a level holding a large episode keeps the full path.
+  if (behind > band_ticks_ && row.episode < 0) {
+    far_change(row, side, price_ticks, prev, qty);
+    return;
+  }
   if (qty > prev) added(row, side, price_ticks, qty - prev, ts);
   else if (qty < prev) removed(row, side, price_ticks, prev - qty, qty, ts);
+}
+
+// lifecycle.ts farChange: counted as anywhere, no episode, sample or trade record; a small
+// episode left open beyond the band is folded into the base.
+void Lifecycle::far_change(Row& row, int side, int32_t price_ticks, double prev, double qty) {
+  row.ep_active = 0;
+  if (qty > prev) {
+    counts_.adds++;
+    return;
+  }
+  if (qty == prev) return;
+  const double size = prev - qty;
+  const bool matchable = price_ticks >= pending_lo_[side] && price_ticks <= pending_hi_[side];
+  const double traded = matchable ? take_trades(side, price_ticks, size, -1) : 0;
+  if (traded > 0) counts_.consumed++;
+  if (size - traded > 0) {
+    counts_.cancels++;
+    counts_.cancels_by_side[side]++;
+  }
 }
 
 // The row for this price, claiming it if free or held by a level farther from the touch; -1 if not.
@@ -292,8 +326,10 @@ double Lifecycle::take_trades(int side, int32_t price_ticks, double size, int32_
 
 void Lifecycle::expire_trades(double ts) {
   const double horizon = ts - p_.trade_match_ms;
-  for (std::vector<double>& pending : pending_trades_) {
+  for (int side = 0; side < 2; side++) {
+    std::vector<double>& pending = pending_trades_[side];
     std::size_t w = 0;
+    double lo = kInf, hi = -kInf;
     for (std::size_t r = 0; r < pending.size(); r += 3) {
       if (pending[r + 1] <= 1e-12 || pending[r + 2] < horizon) continue;
       if (w != r) {
@@ -301,9 +337,13 @@ void Lifecycle::expire_trades(double ts) {
         pending[w + 1] = pending[r + 1];
         pending[w + 2] = pending[r + 2];
       }
+      lo = js::min_plain(lo, pending[w]);
+      hi = js::max_plain(hi, pending[w]);
       w += 3;
     }
     pending.resize(w);
+    pending_lo_[side] = lo;
+    pending_hi_[side] = hi;
   }
 }
 

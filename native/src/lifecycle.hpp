@@ -35,6 +35,8 @@ struct LifecycleParams {
   double close_fraction;
   double vol_sample_ms;
   int32_t vol_window;
+  double band_ticks;
+  double band_vol_multiple;
 };
 
 // Doubles per record of the output queue (GN_LIFECYCLE_RECORD_DOUBLES in genesis.h) and its kinds.
@@ -143,6 +145,7 @@ class Lifecycle {
   void apply_level(int side, int32_t price_ticks, double qty, double ts);
   void added(Row& row, int side, int32_t price_ticks, double size, double ts);
   void removed(Row& row, int side, int32_t price_ticks, double size, double qty_after, double ts);
+  void far_change(Row& row, int side, int32_t price_ticks, double prev, double qty);
   void close_episode(Row& row, double ts);
   double take_trades(int side, int32_t price_ticks, double size, int32_t ep);
   void expire_trades(double ts);
@@ -161,6 +164,10 @@ class Lifecycle {
   double ticks_per_unit_;
   std::vector<Row> rows_;
   std::vector<double> pending_trades_[2];  // unexplained trade volume per book side: (price, qty, ts)
+  // Lowest / highest pending trade price per side (a superset bound): far changes outside cannot match.
+  double pending_lo_[2];
+  double pending_hi_[2];
+  double band_ticks_;  // this update's band, ticks behind the own-side touch
   double cum_aggressor_[2] = {0, 0};       // sell aggressors (hit bids), buy aggressors (lifted asks)
   std::vector<Episode> episodes_;          // pool; free slots listed in free_episodes_
   std::vector<int32_t> free_episodes_;

@@ -50,7 +50,7 @@ bool read_params(const gn_lifecycle_params* in, gn::LifecycleParams* out) {
     return false;
   const double reals[] = {in->near_ticks,    in->depth_sample_ms, in->depth_factor,     in->track_multiple,
                           in->trade_match_ms, in->settle_ms,       in->episode_merge_ms, in->close_fraction,
-                          in->vol_sample_ms};
+                          in->vol_sample_ms,  in->band_ticks,      in->band_vol_multiple};
   for (const double x : reals)
     if (std::isnan(x)) return false;
   *out = gn::LifecycleParams{in->near_ticks,     static_cast<int32_t>(in->depth_levels),
@@ -59,7 +59,8 @@ bool read_params(const gn_lifecycle_params* in, gn::LifecycleParams* out) {
                              in->track_multiple, in->trade_match_ms,
                              in->settle_ms,      in->episode_merge_ms,
                              in->close_fraction, in->vol_sample_ms,
-                             static_cast<int32_t>(in->vol_window)};
+                             static_cast<int32_t>(in->vol_window), in->band_ticks,
+                             in->band_vol_multiple};
   return true;
 }
 
