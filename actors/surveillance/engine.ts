@@ -78,8 +78,7 @@ export class DetectorEngine implements SurveillanceEngine {
         continue;
       }
       // Wash pairs are judged against the book before this frame changed it, then the frame.
-      const washAlerts = this.wash.onBook(e, this.qtyAt);
-      for (const a of washAlerts) out.push(a);
+      this.wash.onBook(e, this.qtyAt, out);
       life.onBook(e);
       this.reach.onMid(e.exchTsMs, life.mid2);
       if (life.opened.length > 0) this.noteOpened(e.exchTsMs);
@@ -88,8 +87,7 @@ export class DetectorEngine implements SurveillanceEngine {
       push(out, this.stuffing.onBook(e, life.counts, life.bestBidTicks, life.bestAskTicks));
       push(out, this.momentum.onTouch(e.exchTsMs, life.bestBidTicks, life.bestAskTicks));
       push(out, this.pressure.onBook(e));
-      const gapAlerts = this.gaps.onBook(e);
-      for (const a of gapAlerts) out.push(a);
+      this.gaps.onBook(e, out);
     }
     return out;
   }

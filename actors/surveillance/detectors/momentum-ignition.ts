@@ -87,6 +87,8 @@ export class MomentumIgnitionDetector {
       // The swept side's touch: asks for buy takers, bids for sell takers.
       const touch = run.direction > 0 ? bestAskTicks : bestBidTicks;
       const moveTicks = (touch - run.startTicks) * run.direction;
+      // The threshold is at least minMoveTicks: a smaller move needs no quantile read.
+      if (moveTicks < p.minMoveTicks) continue;
       const thresholdTicks = Math.max(p.minMoveTicks, p.moveMultiple * this.moves.ticks(Math.max(p.moveHorizonMs, run.lastTs - run.tsStart), p.moveQuantile));
       if (moveTicks < thresholdTicks) continue;
       // A burst of aggressive trading, not a few small orders riding a drift: the run's taker volume stands out.

@@ -16,6 +16,8 @@ import { RollingSample } from "../rolling.ts";
 
 /** Horizons measured; the mid is sampled every `sampleMs`, each horizon keeps `window` moves. */
 export const REACH_HORIZONS_MS = [500, 1000, 2000, 4000, 8000] as const;
+/** Their square roots, for the interpolation (computed once, the same values as inline). */
+const SQRT_HORIZONS: readonly number[] = REACH_HORIZONS_MS.map((h) => Math.sqrt(h));
 
 export class PriceReach {
   /** Mid (2 x ticks) at each sample, newest last; long enough for the longest horizon. */
@@ -51,15 +53,20 @@ export class PriceReach {
   /** The usual |mid move| in ticks over `horizonMs` (0 before any sample): its `quantile` (default the configured one). */
   ticks(horizonMs: number, quantile = this.p.quantile): number {
     const h = REACH_HORIZONS_MS;
-    const at = (i: number) => (this.moves[i]!.count > 0 ? this.moves[i]!.quantile(quantile) : 0);
-    if (horizonMs <= h[0]) return at(0) * Math.sqrt(Math.max(0, horizonMs) / h[0]);
+    if (horizonMs <= h[0]) return this.at(0, quantile) * Math.sqrt(Math.max(0, horizonMs) / h[0]);
     for (let i = 1; i < h.length; i++) {
       if (horizonMs <= h[i]!) {
-        const f = (Math.sqrt(horizonMs) - Math.sqrt(h[i - 1]!)) / (Math.sqrt(h[i]!) - Math.sqrt(h[i - 1]!));
-        return at(i - 1) + f * (at(i) - at(i - 1));
+        const f = (Math.sqrt(horizonMs) - SQRT_HORIZONS[i - 1]!) / (SQRT_HORIZONS[i]! - SQRT_HORIZONS[i - 1]!);
+        const lo = this.at(i - 1, quantile);
+        return lo + f * (this.at(i, quantile) - lo);
       }
     }
-    return at(h.length - 1) * Math.sqrt(horizonMs / h[h.length - 1]!);
+    return this.at(h.length - 1, quantile) * Math.sqrt(horizonMs / h[h.length - 1]!);
+  }
+
+  private at(i: number, quantile: number): number {
+    const m = this.moves[i]!;
+    return m.count > 0 ? m.quantile(quantile) : 0;
   }
 
   clear(): void {

@@ -21,7 +21,7 @@ import type { BookUpdate } from "../../../src/switchboard.ts";
 import type { Alert } from "../alert.ts";
 import type { UpdateCounts } from "../lifecycle.ts";
 import type { QuoteStuffingParams } from "../params.ts";
-import { RollingSample } from "../rolling.ts";
+import { IntRollingSample } from "./int-rolling-sample.ts";
 import { clamp01, makeAlert, round, sideName } from "./make-alert.ts";
 
 interface Burst {
@@ -39,6 +39,8 @@ interface Burst {
 /** Per-update records in the sliding window: a growable ring of [ts, all, near, bid, cancels, consumed]. */
 class Window {
   private buf = new Float64Array(6 * 1024);
+  /** Records the ring holds (buf.length / 6). */
+  private cap = 1024;
   private head = 0;
   private size = 0;
   sumAll = 0;
@@ -48,9 +50,10 @@ class Window {
   sumConsumed = 0;
 
   push(ts: number, all: number, near: number, bid: number, cancels: number, consumed: number): void {
-    const cap = this.buf.length / 6;
-    if (this.size === cap) this.grow();
-    const r = ((this.head + this.size) % (this.buf.length / 6)) * 6;
+    if (this.size === this.cap) this.grow();
+    let slot = this.head + this.size;
+    if (slot >= this.cap) slot -= this.cap;
+    const r = slot * 6;
     const b = this.buf;
     b[r] = ts;
     b[r + 1] = all;
@@ -67,7 +70,7 @@ class Window {
   }
 
   expire(fromTs: number): void {
-    const b = this.buf, cap = b.length / 6;
+    const b = this.buf, cap = this.cap;
     while (this.size > 0 && b[this.head * 6]! < fromTs) {
       const r = this.head * 6;
       this.sumAll -= b[r + 1]!;
@@ -81,10 +84,11 @@ class Window {
   }
 
   private grow(): void {
-    const old = this.buf, cap = old.length / 6;
+    const old = this.buf, cap = this.cap;
     const next = new Float64Array(old.length * 2);
     for (let i = 0; i < this.size; i++) next.set(old.subarray(((this.head + i) % cap) * 6, ((this.head + i) % cap) * 6 + 6), i * 6);
     this.buf = next;
+    this.cap = cap * 2;
     this.head = 0;
   }
 }
@@ -93,14 +97,15 @@ export class QuoteStuffingDetector {
   private readonly win = new Window();
   private tradeTs: number[] = [];
   private tradeHead = 0;
-  private readonly changes: RollingSample;
-  private readonly tradeCounts: RollingSample;
+  /** Counts, so the counting sample (RollingSample's answers for less). */
+  private readonly changes: IntRollingSample;
+  private readonly tradeCounts: IntRollingSample;
   private lastSampleTsMs = -Infinity;
   private burst: Burst | null = null;
 
   constructor(private readonly symbol: string, private readonly p: QuoteStuffingParams) {
-    this.changes = new RollingSample(p.window);
-    this.tradeCounts = new RollingSample(p.window);
+    this.changes = new IntRollingSample(p.window, [p.quantile]);
+    this.tradeCounts = new IntRollingSample(p.window, [p.quantile]);
   }
 
   onTrade(ts: number): void {
@@ -112,14 +117,15 @@ export class QuoteStuffingDetector {
     const p = this.p;
     const ts = update.exchTsMs;
     let near = 0, bid = 0;
-    const n = update.levelSide.length;
+    const sides = update.levelSide, prices = update.levelPriceTicks, nearTicks = p.nearTicks;
+    const n = sides.length;
     if (!update.reset) {
       for (let i = 0; i < n; i++) {
-        const side = update.levelSide[i]!;
-        const price = update.levelPriceTicks[i]!;
+        const side = sides[i]!;
+        const price = prices[i]!;
         const dist = side === 0 ? bestBidTicks - price : price - bestAskTicks;
         // Within nearTicks behind the touch, or inside the spread (a level just emptied there).
-        if (dist <= p.nearTicks) {
+        if (dist <= nearTicks) {
           near++;
           if (side === 0) bid++;
         }
@@ -142,11 +148,10 @@ export class QuoteStuffingDetector {
     const warm = this.changes.count >= p.warmupSamples;
     const q = warm ? this.changes.quantile(p.quantile) : Infinity;
     const threshold = Math.max(p.rateMultiple * q, q + p.minExcess);
-    const cancelRatio = w.sumCancels / Math.max(1, w.sumCancels + w.sumConsumed);
-    const tradeLimit = (warm ? this.tradeCounts.quantile(p.quantile) : 0) + 1;
+    // Cheapest test first: most updates are nowhere near the threshold.
     // Stuffing crowds the touch; a repricing burst moves the whole book.
-    const nearShare = w.sumNear / Math.max(1, w.sumAll);
-    const stuffed = warm && w.sumNear > threshold && nearShare >= p.minNearShare && cancelRatio >= p.minCancelRatio && trades <= tradeLimit;
+    const stuffed = warm && w.sumNear > threshold && w.sumNear / Math.max(1, w.sumAll) >= p.minNearShare
+      && w.sumCancels / Math.max(1, w.sumCancels + w.sumConsumed) >= p.minCancelRatio && trades <= this.tradeCounts.quantile(p.quantile) + 1;
     let alert: Alert | null = null;
     if (stuffed) {
       const b = (this.burst ??= { tsStart: ts, tsEnd: ts, peak: 0, threshold, changes: 0, cancels: 0, consumed: 0, trades: 0, bySide: [0, 0] });

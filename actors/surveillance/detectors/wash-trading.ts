@@ -56,11 +56,10 @@ export class WashTradingDetector {
 
   /**
    * Called before the book applies `update`; `qtyAt(side, priceTicks)` is the level's quantity
-   * before it. Pairs are judged on the first frame that covers their second print.
+   * before it. Pairs are judged on the first frame that covers their second print; their alerts go onto `out`.
    */
-  onBook(update: BookUpdate, qtyAt: (side: number, priceTicks: number) => number): Alert[] {
-    if (this.pending.length === 0) return [];
-    const out: Alert[] = [];
+  onBook(update: BookUpdate, qtyAt: (side: number, priceTicks: number) => number, out: Alert[]): void {
+    if (this.pending.length === 0) return;
     let w = 0;
     const n = update.levelPriceTicks.length;
     for (const pair of this.pending) {
@@ -78,7 +77,6 @@ export class WashTradingDetector {
       if (Math.max(pair.decreased[0], pair.decreased[1]) < 0.5 * pair.first.qty) out.push(this.confirm(pair));
     }
     this.pending.length = w;
-    return out;
   }
 
   private confirm(pair: Pair): Alert {
