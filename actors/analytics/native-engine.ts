@@ -10,6 +10,7 @@ import { dlopen, FFIType, type Pointer } from "bun:ffi";
 import type { FeatureRow, MarketEvent, SymbolSpec } from "../../src/switchboard.ts";
 import { DEFAULT_NOTIONAL_USD, FeatureEngineError, type FeatureEngine, type FeatureEngineOptions } from "./engine-types.ts";
 import { FEATURE_COUNT, FEATURE_NAMES } from "./feature-names.ts";
+import { NativeEventColumns, nextPow2 } from "../../src/native-event-columns.ts";
 
 /** The GN_ABI_VERSION this module was written against. */
 export const EXPECTED_ABI_VERSION = 1;
@@ -86,18 +87,8 @@ export class NativeFeatureEngine implements FeatureEngine {
   private ffiNanos = 0;
 
   // Caller-owned batch buffers, grown to powers of two.
-  private eventCap = 0;
-  private levelCap = 0;
+  private readonly cols = new NativeEventColumns();
   private rowCap = 0;
-  private kind_ = new Int32Array(0);
-  private ts = new Float64Array(0);
-  private offsets = new Int32Array(1);
-  private tradePrice = new Float64Array(0);
-  private tradeQty = new Float64Array(0);
-  private tradeSide = new Int8Array(0);
-  private levelSide = new Uint8Array(0);
-  private levelPrice = new Float64Array(0);
-  private levelQty = new Float64Array(0);
   private out = new Float64Array(0);
   private readonly outRows = new Int32Array(1);
 
@@ -142,10 +133,11 @@ export class NativeFeatureEngine implements FeatureEngine {
     this.ensure(n, levels, rows);
     this.pack(events);
 
+    const c = this.cols;
     const t0 = Bun.nanoseconds();
     const status = this.symbols.gn_engine_process(
-      handle, n, this.kind_, this.ts, this.offsets, levels, this.levelSide, this.levelPrice, this.levelQty,
-      this.tradePrice, this.tradeQty, this.tradeSide, this.out, this.rowCap, this.outRows,
+      handle, n, c.kind, c.ts, c.offsets, levels, c.levelSide, c.levelPrice, c.levelQty,
+      c.tradePrice, c.tradeQty, c.tradeSide, this.out, this.rowCap, this.outRows,
     );
     this.ffiNanos += Bun.nanoseconds() - t0;
     if (status !== GN_OK) throw this.failure(status, events);
@@ -181,7 +173,7 @@ export class NativeFeatureEngine implements FeatureEngine {
   }
 
   private pack(events: readonly MarketEvent[]): void {
-    const { kind_: kind, ts, offsets, levelSide, levelPrice, levelQty, tradePrice, tradeQty, tradeSide } = this;
+    const { kind, ts, offsets, levelSide, levelPrice, levelQty, tradePrice, tradeQty, tradeSide } = this.cols;
     let lv = 0;
     for (let i = 0; i < events.length; i++) {
       const e = events[i]!;
@@ -219,23 +211,7 @@ export class NativeFeatureEngine implements FeatureEngine {
   }
 
   private ensure(events: number, levels: number, rows: number): void {
-    if (events > this.eventCap) {
-      const cap = nextPow2(events);
-      this.eventCap = cap;
-      this.kind_ = new Int32Array(cap);
-      this.ts = new Float64Array(cap);
-      this.offsets = new Int32Array(cap + 1);
-      this.tradePrice = new Float64Array(cap);
-      this.tradeQty = new Float64Array(cap);
-      this.tradeSide = new Int8Array(cap);
-    }
-    if (levels > this.levelCap) {
-      const cap = nextPow2(levels);
-      this.levelCap = cap;
-      this.levelSide = new Uint8Array(cap);
-      this.levelPrice = new Float64Array(cap);
-      this.levelQty = new Float64Array(cap);
-    }
+    this.cols.ensure(events, levels);
     if (rows > this.rowCap) {
       this.rowCap = nextPow2(rows);
       this.out = new Float64Array(this.rowCap * FEATURE_COUNT);
@@ -252,10 +228,4 @@ export class NativeFeatureEngine implements FeatureEngine {
     if (status === GN_ERR_CAPACITY) return new FeatureEngineError("native", `gn_engine_process: output capacity ${this.rowCap} rows < ${detail} needed (${text})`);
     return new FeatureEngineError("native", `gn_engine_process failed: status=${status} (${text}); the engine was reset`);
   }
-}
-
-function nextPow2(n: number): number {
-  let cap = 64;
-  while (cap < n) cap *= 2;
-  return cap;
 }

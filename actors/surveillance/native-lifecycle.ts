@@ -13,6 +13,7 @@
  */
 import type { BookUpdate, MarketEvent, SymbolSpec, Trade } from "../../src/switchboard.ts";
 import type { Episode, UpdateCounts } from "./lifecycle.ts";
+import { NativeEventColumns, nextPow2 } from "../../src/native-event-columns.ts";
 import { EpisodeMirror } from "./native-episodes.ts";
 import { GN_ERR_HANDLE, GN_ERR_INVALID, GN_OK, LAYOUT, NativeLifecycleError, type LifecycleSymbols, type NativeLifecycleLibrary } from "./native-lifecycle-lib.ts";
 import type { LifecycleParams } from "./params.ts";
@@ -47,19 +48,9 @@ export class NativeLifecycle {
   private ffiNanos = 0;
 
   // Caller-owned buffers, grown to powers of two.
-  private eventCap = 0;
-  private levelCap = 0;
+  private readonly cols = new NativeEventColumns();
   private rowCap = 0;
-  private kind_ = new Int32Array(0);
-  private ts = new Float64Array(0);
-  private offsets = new Int32Array(1);
-  private tradePrice = new Float64Array(0);
-  private tradeQty = new Float64Array(0);
-  private tradeSide = new Int8Array(0);
   private top = new Float64Array(0);
-  private levelSide = new Uint8Array(0);
-  private levelPrice = new Float64Array(0);
-  private levelQty = new Float64Array(0);
   private countsOut = new Int32Array(0);
   private touchOut = new Float64Array(0);
   private readonly info = new Int32Array(3);
@@ -125,12 +116,13 @@ export class NativeLifecycle {
 
   onTrade(trade: Trade): void {
     this.live("onTrade");
-    if (this.pending === this.eventCap) this.sendPending();
+    if (this.pending === this.cols.eventCap) this.sendPending();
     const i = this.pending++;
-    this.ts[i] = trade.exchTsMs;
-    this.tradePrice[i] = trade.priceTicks;
-    this.tradeQty[i] = trade.qty;
-    this.tradeSide[i] = trade.side === "buy" ? 1 : -1; // anything but a buy hits bids, as in lifecycle.ts
+    const c = this.cols;
+    c.ts[i] = trade.exchTsMs;
+    c.tradePrice[i] = trade.priceTicks;
+    c.tradeQty[i] = trade.qty;
+    c.tradeSide[i] = trade.side === "buy" ? 1 : -1; // anything but a buy hits bids, as in lifecycle.ts
   }
 
   onBook(update: BookUpdate): void {
@@ -149,7 +141,7 @@ export class NativeLifecycle {
     this.pending = 0;
     const t0 = TIMING ? Bun.nanoseconds() : 0;
     const status = this.symbols.gn_lifecycle_frame(
-      handle, sizes, update.exchTsMs, this.ts, this.tradePrice, this.tradeQty, this.tradeSide,
+      handle, sizes, update.exchTsMs, this.cols.ts, this.cols.tradePrice, this.cols.tradeQty, this.cols.tradeSide,
       update.levelSide, update.levelPriceTicks, update.levelQty, update.topBidPrice, update.topBidQty, update.topAskPrice, update.topAskQty,
       this.countsOut, this.touchOut, this.info,
     );
@@ -189,8 +181,8 @@ export class NativeLifecycle {
   sendPending(): void {
     const n = this.pending;
     if (n === 0) return;
-    this.kind_.fill(EVENT_TRADE, 0, n);
-    this.offsets.fill(0, 0, n + 1);
+    this.cols.kind.fill(EVENT_TRADE, 0, n);
+    this.cols.offsets.fill(0, 0, n + 1);
     this.run(n, 0);
   }
 
@@ -246,10 +238,11 @@ export class NativeLifecycle {
   private run(n: number, levels: number, onUpdate?: (update: number) => void): number {
     const handle = this.live("process");
     this.pending = 0;
+    const c = this.cols;
     const t0 = TIMING ? Bun.nanoseconds() : 0;
     const status = this.symbols.gn_lifecycle_process(
-      handle, n, this.kind_, this.ts, this.offsets, levels, this.levelSide, this.levelPrice, this.levelQty,
-      this.tradePrice, this.tradeQty, this.tradeSide, this.top, this.countsOut, this.touchOut, this.rowCap, this.info,
+      handle, n, c.kind, c.ts, c.offsets, levels, c.levelSide, c.levelPrice, c.levelQty,
+      c.tradePrice, c.tradeQty, c.tradeSide, this.top, this.countsOut, this.touchOut, this.rowCap, this.info,
     );
     if (TIMING) this.ffiNanos += Bun.nanoseconds() - t0;
     if (status !== GN_OK) throw this.failure(status, n);
@@ -283,27 +276,28 @@ export class NativeLifecycle {
   private frameFailure(status: number, trades: number, e: BookUpdate): NativeLifecycleError {
     if (status !== GN_ERR_INVALID) return this.failure(status, trades + 1, "gn_lifecycle_frame");
     const i = this.info[0]!;
-    const what = i < trades ? `trade index=${i} exchTsMs=${this.ts[i]} priceTicks=${this.tradePrice[i]} qty=${this.tradeQty[i]}` : `book update exchTsMs=${e.exchTsMs}`;
+    const what = i < trades ? `trade index=${i} exchTsMs=${this.cols.ts[i]} priceTicks=${this.cols.tradePrice[i]} qty=${this.cols.tradeQty[i]}` : `book update exchTsMs=${e.exchTsMs}`;
     return new NativeLifecycleError("invalid", `invalid market event (not applied, nor the ${trades} trades before the book update): ${what}, symbol=${this.spec.symbol}`, i);
   }
 
   private packTrade(t: Trade, i: number): void {
-    this.kind_[i] = EVENT_TRADE;
-    this.ts[i] = t.exchTsMs;
-    this.tradePrice[i] = t.priceTicks;
-    this.tradeQty[i] = t.qty;
-    this.tradeSide[i] = t.side === "buy" ? 1 : -1; // anything but a buy hits bids, as in lifecycle.ts
-    this.offsets[i + 1] = this.offsets[i]!;
+    const c = this.cols;
+    c.kind[i] = EVENT_TRADE;
+    c.ts[i] = t.exchTsMs;
+    c.tradePrice[i] = t.priceTicks;
+    c.tradeQty[i] = t.qty;
+    c.tradeSide[i] = t.side === "buy" ? 1 : -1; // anything but a buy hits bids, as in lifecycle.ts
+    c.offsets[i + 1] = c.offsets[i]!;
   }
 
   /** Packs a book update as event i with its levels from `lv`; returns the next level index. */
   private packBook(e: BookUpdate, i: number, lv: number): number {
-    this.kind_[i] = e.reset ? EVENT_BOOK_RESET : EVENT_BOOK;
-    this.ts[i] = e.exchTsMs;
-    this.offsets[i] = lv;
+    this.cols.kind[i] = e.reset ? EVENT_BOOK_RESET : EVENT_BOOK;
+    this.cols.ts[i] = e.exchTsMs;
+    this.cols.offsets[i] = lv;
     const m = e.levelSide.length;
     if (e.levelPriceTicks.length !== m || e.levelQty.length !== m) throw this.unevenLevels(e);
-    const side = this.levelSide, price = this.levelPrice, qty = this.levelQty;
+    const side = this.cols.levelSide, price = this.cols.levelPrice, qty = this.cols.levelQty;
     if (m < 16) {
       // Short frames (the common case) copy faster element by element than through TypedArray.set.
       for (let j = 0; j < m; j++) {
@@ -316,7 +310,7 @@ export class NativeLifecycle {
       price.set(e.levelPriceTicks, lv);
       qty.set(e.levelQty, lv);
     }
-    this.offsets[i + 1] = lv + m;
+    this.cols.offsets[i + 1] = lv + m;
     const top = this.top, t = i * this.topStride, d = this.depthLevels;
     const bidPrice = e.topBidPrice, askPrice = e.topAskPrice, bidQty = e.topBidQty, askQty = e.topAskQty;
     top[t] = bidPrice.length > 0 ? 1 : 0;
@@ -333,23 +327,7 @@ export class NativeLifecycle {
 
   private ensure(events: number, levels: number, rows: number): void {
     // Called with nothing buffered (pending === 0), so the event columns start empty.
-    if (events > this.eventCap) {
-      const cap = nextPow2(events);
-      this.eventCap = cap;
-      this.kind_ = new Int32Array(cap);
-      this.ts = new Float64Array(cap);
-      this.offsets = new Int32Array(cap + 1);
-      this.tradePrice = new Float64Array(cap);
-      this.tradeQty = new Float64Array(cap);
-      this.tradeSide = new Int8Array(cap);
-      this.top = new Float64Array(cap * this.topStride);
-    }
-    if (levels > this.levelCap) {
-      this.levelCap = nextPow2(levels);
-      this.levelSide = new Uint8Array(this.levelCap);
-      this.levelPrice = new Float64Array(this.levelCap);
-      this.levelQty = new Float64Array(this.levelCap);
-    }
+    if (this.cols.ensure(events, levels)) this.top = new Float64Array(this.cols.eventCap * this.topStride);
     if (rows > this.rowCap) {
       this.rowCap = nextPow2(rows);
       this.countsOut = new Int32Array(this.rowCap * LAYOUT.counts);
@@ -366,16 +344,10 @@ export class NativeLifecycle {
     if (status === GN_ERR_HANDLE) return new NativeLifecycleError("handle", `${what}: handle ${this.handle} unknown to the library (${text}), symbol=${this.spec.symbol}`);
     if (status === GN_ERR_INVALID && what === "gn_lifecycle_process") {
       const i = this.info[0]!;
-      const kind = this.kind_[i] === EVENT_TRADE ? "trade" : "book";
-      return new NativeLifecycleError("invalid", `invalid market event (not applied, with the ${sent} events of its call): index=${i}, kind=${kind}, exchTsMs=${this.ts[i]}, symbol=${this.spec.symbol} (native: ${text})`, i);
+      const kind = this.cols.kind[i] === EVENT_TRADE ? "trade" : "book";
+      return new NativeLifecycleError("invalid", `invalid market event (not applied, with the ${sent} events of its call): index=${i}, kind=${kind}, exchTsMs=${this.cols.ts[i]}, symbol=${this.spec.symbol} (native: ${text})`, i);
     }
     if (status === GN_ERR_INVALID) return new NativeLifecycleError("invalid", `${what}: invalid argument (${text}), symbol=${this.spec.symbol}`);
     return new NativeLifecycleError("native", `${what} failed: status=${status} (${text}), symbol=${this.spec.symbol}; the lifecycle was cleared`);
   }
-}
-
-function nextPow2(n: number): number {
-  let cap = 64;
-  while (cap < n) cap *= 2;
-  return cap;
 }
