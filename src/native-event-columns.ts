@@ -6,6 +6,8 @@
  * own output buffers. Grown to powers of two, never shrunk, so a steady
  * stream allocates nothing.
  */
+import type { BookUpdate } from "./switchboard.ts";
+
 export class NativeEventColumns {
   eventCap = 0;
   levelCap = 0;
@@ -42,6 +44,25 @@ export class NativeEventColumns {
       this.levelQty = new Float64Array(cap);
     }
     return grew;
+  }
+
+  /** Copies an update's level changes into the level columns from index `lv` (lengths already checked equal); returns the index after them. */
+  copyLevels(update: BookUpdate, lv: number): number {
+    const m = update.levelSide.length;
+    const side = this.levelSide, price = this.levelPrice, qty = this.levelQty;
+    if (m < 16) {
+      // Short frames (the common case) copy faster element by element than through TypedArray.set.
+      for (let j = 0; j < m; j++) {
+        side[lv + j] = update.levelSide[j]!;
+        price[lv + j] = update.levelPriceTicks[j]!;
+        qty[lv + j] = update.levelQty[j]!;
+      }
+    } else {
+      side.set(update.levelSide, lv);
+      price.set(update.levelPriceTicks, lv);
+      qty.set(update.levelQty, lv);
+    }
+    return lv + m;
   }
 }
 

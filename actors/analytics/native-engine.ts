@@ -173,7 +173,7 @@ export class NativeFeatureEngine implements FeatureEngine {
   }
 
   private pack(events: readonly MarketEvent[]): void {
-    const { kind, ts, offsets, levelSide, levelPrice, levelQty, tradePrice, tradeQty, tradeSide } = this.cols;
+    const { kind, ts, offsets, tradePrice, tradeQty, tradeSide } = this.cols;
     let lv = 0;
     for (let i = 0; i < events.length; i++) {
       const e = events[i]!;
@@ -190,19 +190,7 @@ export class NativeFeatureEngine implements FeatureEngine {
         if (e.levelPriceTicks.length !== m || e.levelQty.length !== m) {
           throw new FeatureEngineError("invalid", `invalid market event: index=${i}, level arrays differ in length (${m}, ${e.levelPriceTicks.length}, ${e.levelQty.length})`, i);
         }
-        if (m < 16) {
-          // Short frames (the common case) copy faster element by element than through TypedArray.set.
-          for (let j = 0; j < m; j++) {
-            levelSide[lv + j] = e.levelSide[j]!;
-            levelPrice[lv + j] = e.levelPriceTicks[j]!;
-            levelQty[lv + j] = e.levelQty[j]!;
-          }
-        } else {
-          levelSide.set(e.levelSide, lv);
-          levelPrice.set(e.levelPriceTicks, lv);
-          levelQty.set(e.levelQty, lv);
-        }
-        lv += m;
+        lv = this.cols.copyLevels(e, lv);
       } else {
         kind[i] = -1; // rejected by the library as GN_ERR_INVALID
       }

@@ -297,20 +297,7 @@ export class NativeLifecycle {
     this.cols.offsets[i] = lv;
     const m = e.levelSide.length;
     if (e.levelPriceTicks.length !== m || e.levelQty.length !== m) throw this.unevenLevels(e);
-    const side = this.cols.levelSide, price = this.cols.levelPrice, qty = this.cols.levelQty;
-    if (m < 16) {
-      // Short frames (the common case) copy faster element by element than through TypedArray.set.
-      for (let j = 0; j < m; j++) {
-        side[lv + j] = e.levelSide[j]!;
-        price[lv + j] = e.levelPriceTicks[j]!;
-        qty[lv + j] = e.levelQty[j]!;
-      }
-    } else {
-      side.set(e.levelSide, lv);
-      price.set(e.levelPriceTicks, lv);
-      qty.set(e.levelQty, lv);
-    }
-    this.cols.offsets[i + 1] = lv + m;
+    this.cols.offsets[i + 1] = this.cols.copyLevels(e, lv);
     const top = this.top, t = i * this.topStride, d = this.depthLevels;
     const bidPrice = e.topBidPrice, askPrice = e.topAskPrice, bidQty = e.topBidQty, askQty = e.topAskQty;
     top[t] = bidPrice.length > 0 ? 1 : 0;
