@@ -89,9 +89,14 @@ void Lifecycle::on_book(const BookInput& in) {
   band_ticks_ = js::max(p_.band_ticks, p_.band_vol_multiple * vol_ticks());
   // The table (512 KiB) does not stay in L2 between frames: start every row's load now so the
   // misses overlap instead of queueing one per level. Prices are validated integers < 2^31.
-  for (int32_t i = 0; i < in.n_levels; i++)
-    __builtin_prefetch(&rows_[row_of(in.side[i], static_cast<int32_t>(in.price_ticks[i]))], 1);
-  for (int32_t i = 0; i < in.n_levels; i++) apply_level(in.side[i], static_cast<int32_t>(in.price_ticks[i]), in.qty[i], ts);
+  // gn_lifecycle_frame does it in its validation pass, the frame's first over the levels.
+  const uint8_t* const sides = in.side;
+  const double* const prices = in.price_ticks;
+  const double* const qtys = in.qty;
+  const int32_t n = in.n_levels;
+  if (!in.rows_prefetched)
+    for (int32_t i = 0; i < n; i++) prefetch_row(sides[i], static_cast<int32_t>(prices[i]));
+  for (int32_t i = 0; i < n; i++) apply_level(sides[i], static_cast<int32_t>(prices[i]), qtys[i], ts);
   sample_depth(in);
   sample_vol(ts);
   release_settled(ts);
@@ -137,7 +142,7 @@ void Lifecycle::free_row(Row& row, double price_ticks) {
   row.tail = 0;
 }
 
-void Lifecycle::apply_level(int side, int32_t price_ticks, double qty, double ts) {
+inline void Lifecycle::apply_level(int side, int32_t price_ticks, double qty, double ts) {
   const int32_t r = slot(side, price_ticks, qty);
   if (r < 0) return;
   Row& row = rows_[r];
@@ -157,7 +162,7 @@ void Lifecycle::apply_level(int side, int32_t price_ticks, double qty, double ts
 
 // lifecycle.ts farChange: counted as anywhere, no episode, sample or trade record; a small
 // episode left open beyond the band is folded into the base.
-void Lifecycle::far_change(Row& row, int side, int32_t price_ticks, double prev, double qty) {
+inline void Lifecycle::far_change(Row& row, int side, int32_t price_ticks, double prev, double qty) {
   row.ep_active = 0;
   if (qty > prev) {
     counts_.adds++;
@@ -175,7 +180,7 @@ void Lifecycle::far_change(Row& row, int side, int32_t price_ticks, double prev,
 }
 
 // The row for this price, claiming it if free or held by a level farther from the touch; -1 if not.
-int32_t Lifecycle::slot(int side, int32_t price_ticks, double qty) {
+inline int32_t Lifecycle::slot(int side, int32_t price_ticks, double qty) {
   const std::size_t r = row_of(side, price_ticks);
   Row& row = rows_[r];
   const double held = row.price;

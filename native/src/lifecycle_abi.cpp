@@ -68,19 +68,24 @@ bool valid_trade(double ts, double price, double qty, int8_t side) {
   return std::isfinite(ts) && std::isfinite(price) && std::isfinite(qty) && qty >= 0 && (side == 1 || side == -1);
 }
 
-// A side of 0/1, an integer price below 2^31 in magnitude, a finite quantity >= 0. Loops without
-// early exits, one check each (the common case is a valid frame, and this runs per level).
-bool valid_levels(const uint8_t* side, const double* price, const double* qty, int32_t n) {
+// A side of 0/1, an integer price below 2^31 in magnitude, a finite quantity >= 0. One pass
+// without early exits (the common case is a valid frame, and this runs per level). With `life`,
+// it also starts the load of each level's row (gn::Lifecycle::prefetch_row): this pass is the
+// frame's first over its levels, and the misses then overlap with the rest of it.
+bool valid_levels(const uint8_t* side, const double* price, const double* qty, int32_t n,
+                  const gn::Lifecycle* life = nullptr) {
   unsigned sides = 0;
-  for (int32_t j = 0; j < n; j++) sides |= side[j];
-  bool ok = sides <= 1;
+  bool ok = true;
   for (int32_t j = 0; j < n; j++) {
     const double p = price[j];
     const double clamped = p >= -2147483647.0 && p <= 2147483647.0 ? p : 0.5;  // NaN too: never integral
-    ok &= static_cast<double>(static_cast<int32_t>(clamped)) == p;
+    const int32_t ticks = static_cast<int32_t>(clamped);
+    sides |= side[j];
+    ok &= static_cast<double>(ticks) == p;
+    ok &= (qty[j] >= 0.0) & (qty[j] <= std::numeric_limits<double>::max());
+    if (life) life->prefetch_row(side[j] & 1, ticks);
   }
-  for (int32_t j = 0; j < n; j++) ok &= (qty[j] >= 0.0) & (qty[j] <= std::numeric_limits<double>::max());
-  return ok;
+  return ok & (sides <= 1);
 }
 
 // Index of the first invalid event, or -1.
@@ -112,7 +117,7 @@ int32_t first_invalid(const gn::Lifecycle& life, int32_t n_events, const int32_t
 // The packed top record of gn_lifecycle_process (GN_LIFECYCLE_TOP_FIXED layout).
 gn::BookInput packed_book(bool reset, double ts, const uint8_t* side, const double* price, const double* qty,
                           int32_t n_levels, const double* top, int32_t depth) {
-  return gn::BookInput{reset,          ts,
+  return gn::BookInput{reset,          false, ts,
                        side,           price,
                        qty,            n_levels,
                        top[0] != 0,    top[2] != 0,
@@ -301,14 +306,14 @@ GN_API int gn_lifecycle_frame(gn_lifecycle handle, const int32_t* sizes, double 
       return GN_ERR_INVALID;
     }
   }
-  if (!std::isfinite(ts_ms) || !valid_levels(level_side, level_price_ticks, level_qty, n_levels)) {
+  if (!std::isfinite(ts_ms) || !valid_levels(level_side, level_price_ticks, level_qty, n_levels, life)) {
     out_info[0] = n_trades;
     return GN_ERR_INVALID;
   }
   const int32_t depth = life->depth_levels();
   return guarded(life, [&] {
     for (int32_t i = 0; i < n_trades; i++) life->on_trade(trade_ts_ms[i], trade_price_ticks[i], trade_qty[i], trade_side[i]);
-    life->on_book(gn::BookInput{reset == 1, ts_ms, level_side, level_price_ticks, level_qty, n_levels, n_bid_price > 0,
+    life->on_book(gn::BookInput{reset == 1, true, ts_ms, level_side, level_price_ticks, level_qty, n_levels, n_bid_price > 0,
                                 n_ask_price > 0, n_bid_price > 0 ? top_bid_price[0] : 0.0,
                                 n_ask_price > 0 ? top_ask_price[0] : 0.0, std::min(depth, n_bid_qty),
                                 std::min(depth, n_ask_qty), top_bid_qty, top_ask_qty});
