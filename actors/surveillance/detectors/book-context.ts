@@ -23,6 +23,9 @@ export class BookPressureDetector {
   private readonly samples: RollingSample;
   private lastSampleTsMs = -Infinity;
   private open: Extreme | null = null;
+  /** The tails as of the last push: a sample's quantiles change only when it is pushed. */
+  private hi = NaN;
+  private lo = NaN;
 
   constructor(private readonly symbol: string, private readonly p: BookPressureParams) {
     this.samples = new RollingSample(p.window);
@@ -37,9 +40,11 @@ export class BookPressureDetector {
     if (ts - this.lastSampleTsMs >= p.sampleMs) {
       this.samples.push(imbalance);
       this.lastSampleTsMs = ts;
+      this.hi = this.samples.quantile(1 - p.tail);
+      this.lo = this.samples.quantile(p.tail);
     }
     if (this.samples.count < p.warmupSamples) return null;
-    const hi = this.samples.quantile(1 - p.tail), lo = this.samples.quantile(p.tail);
+    const hi = this.hi, lo = this.lo;
     const side = imbalance > hi ? "bid" : imbalance < lo ? "ask" : null;
     const o = this.open;
     if (o && side === o.side) {
@@ -60,6 +65,8 @@ export class BookPressureDetector {
 export class LiquidityGapDetector {
   private readonly samples: IntRollingSample;
   private lastSampleTsMs = -Infinity;
+  /** The gap threshold as of the last push (the sample's quantiles change only then). */
+  private threshold = NaN;
   private readonly open: (Extreme | null)[] = [null, null];
   private readonly bidGap: SideGap;
   private readonly askGap: SideGap;
@@ -80,9 +87,10 @@ export class LiquidityGapDetector {
       this.samples.push(bidGap);
       this.samples.push(askGap);
       this.lastSampleTsMs = ts;
+      this.threshold = Math.max(p.minGapTicks, p.gapMultiple * Math.max(1, this.samples.median()), this.samples.quantile(1 - p.tail) + 1);
     }
     if (this.samples.count < p.warmupSamples) return;
-    const threshold = Math.max(p.minGapTicks, p.gapMultiple * Math.max(1, this.samples.median()), this.samples.quantile(1 - p.tail) + 1);
+    const threshold = this.threshold;
     this.side(0, bidGap, threshold, ts, out);
     this.side(1, askGap, threshold, ts, out);
   }

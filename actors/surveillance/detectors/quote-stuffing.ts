@@ -102,10 +102,23 @@ export class QuoteStuffingDetector {
   private readonly tradeCounts: IntRollingSample;
   private lastSampleTsMs = -Infinity;
   private burst: Burst | null = null;
+  /** The baseline as of the last sample push (its quantiles change only then), read once per push, not per update. */
+  private warm = false;
+  private threshold = Infinity;
+  private usualTrades = NaN;
 
   constructor(private readonly symbol: string, private readonly p: QuoteStuffingParams) {
     this.changes = new IntRollingSample(p.window, [p.quantile]);
     this.tradeCounts = new IntRollingSample(p.window, [p.quantile]);
+    this.readBaseline();
+  }
+
+  private readBaseline(): void {
+    const p = this.p;
+    this.warm = this.changes.count >= p.warmupSamples;
+    const q = this.warm ? this.changes.quantile(p.quantile) : Infinity;
+    this.threshold = Math.max(p.rateMultiple * q, q + p.minExcess);
+    this.usualTrades = this.tradeCounts.quantile(p.quantile);
   }
 
   onTrade(ts: number): void {
@@ -145,13 +158,12 @@ export class QuoteStuffingDetector {
     const p = this.p;
     const w = this.win;
     const trades = this.tradeTs.length - this.tradeHead;
-    const warm = this.changes.count >= p.warmupSamples;
-    const q = warm ? this.changes.quantile(p.quantile) : Infinity;
-    const threshold = Math.max(p.rateMultiple * q, q + p.minExcess);
+    const warm = this.warm;
+    const threshold = this.threshold;
     // Cheapest test first: most updates are nowhere near the threshold.
     // Stuffing crowds the touch; a repricing burst moves the whole book.
     const stuffed = warm && w.sumNear > threshold && w.sumNear / Math.max(1, w.sumAll) >= p.minNearShare
-      && w.sumCancels / Math.max(1, w.sumCancels + w.sumConsumed) >= p.minCancelRatio && trades <= this.tradeCounts.quantile(p.quantile) + 1;
+      && w.sumCancels / Math.max(1, w.sumCancels + w.sumConsumed) >= p.minCancelRatio && trades <= this.usualTrades + 1;
     let alert: Alert | null = null;
     if (stuffed) {
       const b = (this.burst ??= { tsStart: ts, tsEnd: ts, peak: 0, threshold, changes: 0, cancels: 0, consumed: 0, trades: 0, bySide: [0, 0] });
@@ -172,6 +184,7 @@ export class QuoteStuffingDetector {
       this.lastSampleTsMs = ts;
       this.changes.push(w.sumNear);
       this.tradeCounts.push(trades);
+      this.readBaseline();
     }
     return alert;
   }

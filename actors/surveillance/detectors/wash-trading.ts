@@ -29,6 +29,8 @@ export class WashTradingDetector {
   /** Confirmed pairs: flat [tsMs, qty]. */
   private confirmed: number[] = [];
   private readonly sizes: RollingSample;
+  /** The size sample's median as of the last push (0 before any): read once per push. */
+  private medianQty = 0;
 
   constructor(private readonly symbol: string, private readonly p: WashTradingParams) {
     this.sizes = new RollingSample(p.tradeWindow);
@@ -39,8 +41,9 @@ export class WashTradingDetector {
     let w = 0;
     for (const old of this.recent) if (t.exchTsMs - old.exchTsMs <= p.pairWindowMs) this.recent[w++] = old;
     this.recent.length = w;
-    const median = this.sizes.count > 0 ? this.sizes.median() : 0;
+    const median = this.medianQty;
     this.sizes.push(t.qty);
+    this.medianQty = this.sizes.median();
     if (t.qty >= p.minSizeMultiple * median) {
       for (const old of this.recent) {
         if (old.side !== t.side && old.priceTicks === t.priceTicks && Math.abs(old.qty - t.qty) <= 1e-12 * t.qty && !this.paired.has(old)) {
