@@ -8,42 +8,7 @@ import { ASK, BID, type BookUpdate, type SymbolSpec, type Trade } from "../../sr
 import type { LifecycleParams } from "./params.ts";
 import type { Episode, UpdateCounts } from "./lifecycle.ts";
 import { Ewma } from "./rolling.ts";
-
-/** RollingSample as first written: the window copied and sorted on every refresh. */
-class RollingSample {
-  private readonly ring: Float64Array;
-  private readonly sorted: Float64Array;
-  private next = 0;
-  count = 0;
-  private sortedCount = 0;
-  private sinceRefresh = 0;
-  constructor(readonly capacity: number, private readonly refreshEvery = Math.max(16, capacity >> 3)) {
-    this.ring = new Float64Array(capacity);
-    this.sorted = new Float64Array(capacity);
-  }
-  push(value: number): void {
-    this.ring[this.next] = value;
-    this.next = this.next + 1 === this.capacity ? 0 : this.next + 1;
-    if (this.count < this.capacity) this.count++;
-    if (++this.sinceRefresh >= this.refreshEvery || this.sortedCount < 64) {
-      this.sinceRefresh = 0;
-      const view = this.sorted.subarray(0, this.count);
-      view.set(this.ring.subarray(0, this.count));
-      view.sort();
-      this.sortedCount = this.count;
-    }
-  }
-  median(): number {
-    if (this.sortedCount === 0) return NaN;
-    return this.sorted[Math.min(this.sortedCount - 1, Math.max(0, Math.floor(0.5 * (this.sortedCount - 1) + 0.5)))]!;
-  }
-  clear(): void {
-    this.next = 0;
-    this.count = 0;
-    this.sortedCount = 0;
-    this.sinceRefresh = 0;
-  }
-}
+import { ReferenceRollingSample as RollingSample } from "./rolling-reference.ts";
 
 class Level {
   priceTicks = NaN;

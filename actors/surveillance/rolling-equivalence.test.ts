@@ -2,7 +2,8 @@
  * rolling.ts's RollingSample against its previous implementation (kept verbatim below as the
  * oracle): the chunk reuse and the sentinel merge must give the same value, bit for bit
  * (Object.is: -0 and NaN included), at every read after every push, as the C++
- * rolling_sample.hpp mirror expects.
+ * rolling_sample.hpp mirror expects. Not against rolling-reference.ts's full re-sort: that one
+ * orders -0 and +0 differently from any merge, so it cannot judge signed zeros.
  */
 import { describe, expect, test } from "bun:test";
 import { RollingSample } from "./rolling.ts";
