@@ -20,7 +20,7 @@ import { fastDecodeFrame } from "../book/fast-decode.ts";
 import { type DbReadStats, newDbReadStats, readDbFrames } from "./db-frames.ts";
 import { DbReplayDriver, type DbReplayDriverOptions } from "./db-replay-driver.ts";
 import { readRecording } from "./recordings/read.ts";
-import type { ReplayPosition } from "./replay-driver.ts";
+import { delivered, recordReplay, type ReplayRun } from "./replay.testkit.ts";
 
 const FILES = ["btcusdt_20240718.gz", "ethusdt_20240718.gz"].map((f) => sharedDataFile(`binance-usdm/hftbacktest/${f}`));
 const SYMBOLS = ["BTCUSDT", "ETHUSDT"];
@@ -248,42 +248,9 @@ describe("readDbFrames", () => {
   });
 });
 
-interface Run {
-  readonly driver: DbReplayDriver;
-  readonly batches: RawFrame[][];
-  readonly arrivals: number[];
-  readonly positions: ReplayPosition[];
-  rewinds: number;
-  readonly done: Promise<void>;
+function replay(options: Omit<DbReplayDriverOptions, "sql"> & { sql?: Sql }, autostart = true): ReplayRun<DbReplayDriver> {
+  return recordReplay((sink) => new DbReplayDriver({ sql: db.sql, ...options }, sink), autostart);
 }
-
-function replay(options: Omit<DbReplayDriverOptions, "sql"> & { sql?: Sql }, autostart = true): Run {
-  let finish!: () => void;
-  let fail!: (error: Error) => void;
-  const done = new Promise<void>((resolve, reject) => ([finish, fail] = [resolve, reject]));
-  const run: Run = {
-    batches: [],
-    arrivals: [],
-    positions: [],
-    rewinds: 0,
-    done,
-    driver: new DbReplayDriver({ sql: db.sql, ...options }, {
-      frames: (frames) => {
-        run.batches.push(frames);
-        const now = performance.now();
-        for (let i = 0; i < frames.length; i++) run.arrivals.push(now);
-      },
-      finished: () => finish(),
-      position: (position) => run.positions.push(position),
-      rewound: () => run.rewinds++,
-      error: (error) => fail(error),
-    }),
-  };
-  if (autostart) run.driver.start();
-  return run;
-}
-
-const delivered = (run: Run) => run.batches.flat();
 
 describe("DbReplayDriver", () => {
   /** The first 2 s of BTCUSDT: a short paced replay. */

@@ -11,7 +11,8 @@ import type { RawFrame } from "../../src/switchboard.ts";
 import { sharedDataFile } from "../../src/shared-data.ts";
 import { readLineChunks } from "./recordings/lines.ts";
 import { readRecording } from "./recordings/read.ts";
-import { type ReplayDriverOptions, type ReplayPosition, ReplayDriver } from "./replay-driver.ts";
+import { type ReplayDriverOptions, ReplayDriver } from "./replay-driver.ts";
+import { delivered, recordReplay, type ReplayRun } from "./replay.testkit.ts";
 
 const BTC_DAY = [sharedDataFile("binance-usdm/hftbacktest/btcusdt_20240718.gz"), sharedDataFile("binance-usdm/hftbacktest/btcusdt_20240719.gz")];
 const dir = mkdtempSync(path.join(tmpdir(), "genesis-replay-"));
@@ -43,43 +44,9 @@ beforeAll(async () => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-interface Run {
-  readonly driver: ReplayDriver;
-  readonly batches: RawFrame[][];
-  /** Wall time (performance.now) at which each frame arrived. */
-  readonly arrivals: number[];
-  readonly positions: ReplayPosition[];
-  rewinds: number;
-  readonly done: Promise<void>;
+function replay(options: ReplayDriverOptions, autostart = true): ReplayRun<ReplayDriver> {
+  return recordReplay((sink) => new ReplayDriver(options, sink), autostart);
 }
-
-function replay(options: ReplayDriverOptions, autostart = true): Run {
-  let finish!: () => void;
-  let fail!: (error: Error) => void;
-  const done = new Promise<void>((resolve, reject) => ([finish, fail] = [resolve, reject]));
-  const run: Run = {
-    batches: [],
-    arrivals: [],
-    positions: [],
-    rewinds: 0,
-    done,
-    driver: new ReplayDriver(options, {
-      frames: (frames) => {
-        run.batches.push(frames);
-        const now = performance.now();
-        for (let i = 0; i < frames.length; i++) run.arrivals.push(now);
-      },
-      finished: () => finish(),
-      position: (position) => run.positions.push(position),
-      rewound: () => run.rewinds++,
-      error: (error) => fail(error),
-    }),
-  };
-  if (autostart) run.driver.start();
-  return run;
-}
-
-const delivered = (run: Run) => run.batches.flat();
 
 describe("ReplayDriver at max speed", () => {
   test("delivers every frame once, in order, with recorded times, in batches; deterministic", async () => {
