@@ -12,12 +12,7 @@
 
 namespace gn {
 
-namespace {
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-constexpr double kInf = std::numeric_limits<double>::infinity();
-constexpr int BID = 0;
-constexpr int ASK = 1;
-}  // namespace
+using namespace lifecycle_detail;
 
 double Lifecycle::ref_qty() const {
   const double add = add_sizes_.count() > 0 ? add_sizes_.median() : 0;

@@ -15,11 +15,20 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <vector>
 
 #include "rolling_sample.hpp"
 
 namespace gn {
+
+// Shared by the two halves of the implementation (lifecycle.cpp, lifecycle_stream.cpp).
+namespace lifecycle_detail {
+inline constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+inline constexpr double kInf = std::numeric_limits<double>::infinity();
+inline constexpr int BID = 0;
+inline constexpr int ASK = 1;
+}  // namespace lifecycle_detail
 
 struct LifecycleParams {
   double near_ticks;

@@ -11,12 +11,7 @@
 
 namespace gn {
 
-namespace {
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-constexpr double kInf = std::numeric_limits<double>::infinity();
-constexpr int BID = 0;
-constexpr int ASK = 1;
-}  // namespace
+using namespace lifecycle_detail;
 
 Lifecycle::Lifecycle(double tick_size, const LifecycleParams& params)
     : p_(params),
