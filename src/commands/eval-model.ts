@@ -10,12 +10,13 @@
 import os from "node:os";
 import { evaluateModel, type ModelEvalReport } from "../../actors/inference/evaluate.ts";
 import { isLobsterOrderbook, readLobsterOrderbook } from "../../actors/inference/lobster.ts";
-import type { ModelMetadata } from "../../actors/inference/model-metadata.ts";
+import { type ModelMetadata, ROW_WIDTH_PER_LEVEL } from "../../actors/inference/model-metadata.ts";
 import { marketRow } from "../../actors/inference/predictor.ts";
 import { RowSeries } from "../../actors/inference/row-series.ts";
 import { writeBookRow } from "../../actors/inference/window.ts";
 import type { EvalModelOptions } from "../cli.ts";
 import { GenesisSystem } from "../system.ts";
+import { chooseEngine } from "./engine-choice.ts";
 import { loadChosenModel } from "./model-choice.ts";
 import { replaySource } from "./market-source.ts";
 
@@ -41,8 +42,9 @@ export async function runEvalModel(options: Omit<EvalModelOptions, "command">, l
 /** One session per symbol over all the recordings, in replay order. */
 export async function recordedSessions(files: string[], meta: ModelMetadata, log: (line: string) => void): Promise<RowSeries[]> {
   const source = await replaySource(files, undefined, "max");
-  const system = new GenesisSystem({ mode: "replay", symbols: source.symbols, engine: "ts", feed: source.feed, specs: source.specs, statusIntervalMs: 0 });
-  const width = meta.levels * 4;
+  // Only the books are read; the features computed on the way cost least in the native engine.
+  const system = new GenesisSystem({ mode: "replay", symbols: source.symbols, engine: chooseEngine("native"), feed: source.feed, specs: source.specs, statusIntervalMs: 0 });
+  const width = meta.levels * ROW_WIDTH_PER_LEVEL;
   const sessions = new Map<string, RowSeries>();
   let skipped = 0;
   system.fanout.listen((items) => {
