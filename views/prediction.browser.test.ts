@@ -30,7 +30,14 @@ test.skipIf(!HAS_CHROMIUM)("the prediction panel shows and updates the model's c
   expect(await (await fetch(service!.url)).text()).toContain('<p id="prediction-model" class="muted pmodel">no prediction yet</p>');
   await page.goto(service!.url, { waitUntil: "domcontentloaded" });
 
-  await page.waitForFunction(() => Number(document.getElementById("prediction-panel")!.dataset.count ?? 0) >= 1, undefined, { timeout: 20_000 });
+  await page
+    .waitForFunction(() => Number(document.getElementById("prediction-panel")!.dataset.count ?? 0) >= 1, undefined, { timeout: 20_000 })
+    .catch(async (error: Error) => {
+      // Say which side stopped: the model's counters on the server, and what its SSE stream carries right now.
+      const health = (await (await fetch(`${service!.url}/health`)).json()) as { model?: unknown };
+      const sse = await readFor(`${service!.url}/sse?events=prediction`, 2_000);
+      throw new Error(`${error.message}\nserver model counters: ${JSON.stringify(health.model)}\nprediction SSE for 2 s: ${sse.slice(0, 300)}`);
+    });
   const read = () =>
     page.evaluate(() => {
       const panel = document.getElementById("prediction-panel")!;
@@ -57,3 +64,24 @@ test.skipIf(!HAS_CHROMIUM)("the prediction panel shows and updates the model's c
   expect(problems).toEqual([]);
   await page.close();
 }, 60_000);
+
+/** What a streaming response carries in its first `ms` milliseconds (for failure messages). */
+async function readFor(url: string, ms: number): Promise<string> {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), ms);
+  const decoder = new TextDecoder();
+  let text = "";
+  try {
+    const reader = (await fetch(url, { signal: controller.signal })).body!.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      text += decoder.decode(value, { stream: true });
+    }
+  } catch {
+    // The abort ends the read: what came so far is the answer.
+  } finally {
+    clearTimeout(timer);
+  }
+  return text;
+}
