@@ -16,22 +16,16 @@
   if (!feed) return;
 
   // ------------------------------------------------------------ connection badge
-  // Plain listeners, registered as this deferred script runs: before htmx opens the
-  // connection, so the first "connected" cannot be missed (a _hyperscript handler could
-  // be installed after it, as _hyperscript processes the page on a later task).
+  // Plain listeners, registered as this deferred script runs: before htmx starts (on
+  // DOMContentLoaded, see layout.ts) and opens the connection, so the first "connected"
+  // cannot be missed (a _hyperscript handler could be installed after it, as
+  // _hyperscript processes the page on a later task).
   function setBadge(state, text) {
     if (!badge) return;
     badge.dataset.state = state;
     badge.textContent = text;
   }
   feed.addEventListener("htmx:sse:after:connection", () => setBadge("connected", "connected"));
-  // On a slow machine the connection can open while this script is still loading (the SSE
-  // extension loads before it), so its one "connected" event is missed: any message proves it.
-  for (const type of ["book", "features", "trade", "status", "gap"]) {
-    feed.addEventListener(type, () => {
-      if (badge && badge.dataset.state === "connecting") setBadge("connected", "connected");
-    });
-  }
   // A stream that ends (server restart) fires no error, only before:connection as htmx reconnects.
   feed.addEventListener("htmx:sse:before:connection", () => {
     if (badge && badge.dataset.state === "connected") setBadge("reconnecting", "reconnecting");

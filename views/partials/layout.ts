@@ -18,8 +18,11 @@ export function layout(title: string, body: SafeHtml): SafeHtml {
 <link rel="stylesheet" href="${assetUrl("uPlot.min.css")}">
 <link rel="stylesheet" href="${assetUrl("app.css")}">
 <link rel="stylesheet" href="${assetUrl("alerts.css")}">
-<script defer src="${assetUrl("htmx.min.js")}"></script>
-<script defer src="${assetUrl("hx-sse.min.js")}"></script>
+<!-- htmx and its SSE extension block parsing on purpose: htmx then starts on DOMContentLoaded, after
+     the extension and every deferred script below. Deferred, htmx started on a timer that a slow
+     machine could run before hx-sse.min.js arrived, and the page never opened its feed. -->
+<script src="${assetUrl("htmx.min.js")}"></script>
+<script src="${assetUrl("hx-sse.min.js")}"></script>
 <script defer src="${assetUrl("_hyperscript.min.js")}"></script>
 <script defer src="${assetUrl("uPlot.iife.min.js")}"></script>
 <script defer src="${assetUrl("app.js")}"></script>
