@@ -145,6 +145,39 @@ describe.skipIf(!native)("native lifecycle = TypeScript lifecycle", () => {
     m.run(120_000);
     expect(compare(SPEC, m.events).opened).toBeGreaterThan(0);
   });
+
+  test("removals beyond the band that a print explains: consumed, the rest cancelled (the far path's matching branch)", () => {
+    // Random streams rarely print behind the band: here prints hit bid levels 6 ticks behind the touch, band 3 ticks.
+    const params: LifecycleParams = { ...DEFAULT_PARAMS.lifecycle, bandTicks: 3, bandVolMultiple: 0 };
+    const m = new TestMarket(SPEC, 1, 5);
+    m.backgroundTrades = false;
+    m.run(2_000);
+    const frames: number[] = [];
+    for (let k = 0; k < 20; k++) {
+      const price = m.bestBid - 6;
+      const qty = m.book.side(0).qtyAt(price);
+      // Half printed; on odd rounds the level also loses a cancelled 0.1.
+      m.trade(price, qty / 2, "sell", [[0, price, k % 2 === 0 ? qty / 2 : Math.max(0, qty / 2 - 0.1)]]);
+      m.step();
+      frames.push(m.events.length - 1);
+      m.run(300);
+    }
+    compare(SPEC, m.events, params);
+    const nat = new NativeLifecycle(nativeLifecycleLibrary(), SPEC, params);
+    let consumed = 0, cancelled = 0;
+    for (let i = 0; i < m.events.length; i++) {
+      const e = m.events[i]!;
+      if (e.kind === "trade") nat.onTrade(e);
+      else nat.onBook(e);
+      if (!frames.includes(i)) continue;
+      consumed += nat.counts.consumed;
+      cancelled += nat.counts.cancelsBySide[0]!;
+    }
+    nat.dispose();
+    // A few of these frames also carry a background change at the same price, which replaces the removal.
+    expect(consumed).toBeGreaterThanOrEqual(15);
+    expect(cancelled).toBeGreaterThanOrEqual(5);
+  });
 });
 
 /** Everything an update exposes, as one string per update (episodes frozen when the update ends). */

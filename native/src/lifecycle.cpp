@@ -85,19 +85,23 @@ inline void Lifecycle::apply_level(int side, int32_t price_ticks, double qty, do
 // episode left open beyond the band is folded into the base.
 inline void Lifecycle::far_change(Row& row, int side, int32_t price_ticks, double prev, double qty) {
   row.ep_active = 0;
-  if (qty > prev) {
-    counts_.adds++;
+  // Counted without branches on the direction (an add or a removal is a coin flip out here); a
+  // removal within the pending trades' price range (rare this far out) takes the matching path.
+  const bool dec = qty < prev;
+  const bool matchable = price_ticks >= pending_lo_[side] && price_ticks <= pending_hi_[side];
+  if (__builtin_expect(dec && matchable, 0)) {
+    const double size = prev - qty;
+    const double traded = take_trades(side, price_ticks, size, -1);
+    if (traded > 0) counts_.consumed++;
+    if (size - traded > 0) {
+      counts_.cancels++;
+      counts_.cancels_by_side[side]++;
+    }
     return;
   }
-  if (qty == prev) return;
-  const double size = prev - qty;
-  const bool matchable = price_ticks >= pending_lo_[side] && price_ticks <= pending_hi_[side];
-  const double traded = matchable ? take_trades(side, price_ticks, size, -1) : 0;
-  if (traded > 0) counts_.consumed++;
-  if (size - traded > 0) {
-    counts_.cancels++;
-    counts_.cancels_by_side[side]++;
-  }
+  counts_.adds += qty > prev;
+  counts_.cancels += dec;
+  counts_.cancels_by_side[side] += dec;
 }
 
 // The row for this price, claiming it if free or held by a level farther from the touch; -1 if not.
@@ -179,7 +183,9 @@ void Lifecycle::added(Row& row, int side, int32_t price_ticks, double size, doub
 
 void Lifecycle::removed(Row& row, int side, int32_t price_ticks, double size, double qty_after, double ts) {
   const int32_t ep = row.episode;
-  const double traded = pending_trades_[side].empty() ? 0 : take_trades(side, price_ticks, size, ep);
+  // Outside the pending trades' price range (empty: none) no print can match: skip the scan.
+  const bool matchable = price_ticks >= pending_lo_[side] && price_ticks <= pending_hi_[side];
+  const double traded = matchable ? take_trades(side, price_ticks, size, ep) : 0;
   const double cancelled = size - traded;
   if (traded > 0) counts_.consumed++;
   if (cancelled > 0) {
