@@ -197,7 +197,14 @@ describe("momentum ignition", () => {
       m.shift(2);
     }
     m.run(500);
-    if (reverse) for (let i = 0; i < 10; i++) m.shift(-2);
+    if (reverse) {
+      // It unwinds (sells 80 % of what it bought at the bid) as the price falls back.
+      for (let i = 0; i < 4; i++) {
+        m.trade(m.bestBid, 2 * m.unit, "sell");
+        m.tsMs += 30;
+      }
+      for (let i = 0; i < 10; i++) m.shift(-2);
+    }
     m.run(3000);
   }
   test("a buy burst that lifts the mid far beyond its volatility and then reverses is flagged", () => {

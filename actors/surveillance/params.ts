@@ -156,9 +156,11 @@ export interface QuoteStuffingParams {
 }
 
 export interface MomentumIgnitionParams {
-  /** A run: at least minSteps taker orders of one side, each printing beyond the last, within burstMs. */
+  /** A run: at least minSteps taker orders of one side, each printing beyond the last, within burstMs... */
   readonly burstMs: number;
   readonly minSteps: number;
+  /** ...at a steady cadence: the coefficient of variation of the gaps between them <= maxCadenceCv (one actor's algorithm). */
+  readonly maxCadenceCv: number;
   /** The run is judged up to settleMs after burstMs (the book frame trails the prints). */
   readonly settleMs: number;
   /**
@@ -173,9 +175,15 @@ export interface MomentumIgnitionParams {
   readonly minFlowZ: number;
   /** The move held at least this long after the last step... */
   readonly minHoldMs: number;
-  /** ...then retraced >= reversalFraction of itself within reversalMs of the peak. */
+  /** ...then retraced >= reversalFraction of itself within reversalMs of the peak... */
   readonly reversalFraction: number;
   readonly reversalMs: number;
+  /** ...with aggressive volume the other way minUnwindRatio..maxUnwindRatio x the run's (the igniter trading back what it took, not a market turning over), counted from the run's last step to unwindGraceMs after the reversal. */
+  readonly minUnwindRatio: number;
+  readonly maxUnwindRatio: number;
+  readonly unwindGraceMs: number;
+  /** ...that stands minUnwindZ deviations above the flow the other way usually has in as long (aggressorFlow). */
+  readonly minUnwindZ: number;
   /** No alert in the first warmupMs of a stream (the usual move is not known yet). */
   readonly warmupMs: number;
 }
@@ -233,7 +241,7 @@ export const DEFAULT_PARAMS: SurveillanceParams = {
   aggressorFlow: { baselineMs: 300_000, capRatePerSec: 0.1, capMedians: 10, minBaselineEvents: 30, commitDelayMs: 6000 },
   priceReach: { sampleMs: 500, window: 240, quantile: 0.75 },
   quoteStuffing: { nearTicks: 10, windowMs: 500, sampleMs: 100, window: 3000, warmupSamples: 300, quantile: 0.9, rateMultiple: 4, minExcess: 20, minCancelRatio: 0.8, minNearShare: 0.3 },
-  momentumIgnition: { burstMs: 1000, minSteps: 4, settleMs: 200, minMoveTicks: 3, moveMultiple: 1.5, moveQuantile: 0.99, moveHorizonMs: 250, minFlowZ: 6, minHoldMs: 200, reversalFraction: 0.9, reversalMs: 2000, warmupMs: 30_000 },
+  momentumIgnition: { burstMs: 1000, minSteps: 4, maxCadenceCv: 0.3, settleMs: 200, minMoveTicks: 3, moveMultiple: 1, moveQuantile: 0.9, moveHorizonMs: 250, minFlowZ: 2, minHoldMs: 200, reversalFraction: 0.8, reversalMs: 2000, minUnwindRatio: 0.3, maxUnwindRatio: 3, unwindGraceMs: 1000, minUnwindZ: 2, warmupMs: 30_000 },
   washTrading: { pairWindowMs: 100, repeatWindowMs: 60000, minSizeMultiple: 1, tradeWindow: 512 },
   bookPressure: { levels: 5, tail: 0.002, sampleMs: 100, window: 3000, warmupSamples: 600, minDurationMs: 1000 },
   liquidityGap: { levels: 10, tail: 0.002, gapMultiple: 4, minGapTicks: 3, sampleMs: 100, window: 3000, warmupSamples: 600, minDurationMs: 500 },

@@ -205,52 +205,114 @@ function quoteStuffing(r: Rand, t0: number, ctx: AgentContext): Draft {
   return d;
 }
 
-/** Aggressive prints sweep 3-6 levels within a few hundred ms, then the liquidity returns and prints go the other way. */
+/** The igniter's taker orders: one algorithm, so a steady cadence (each gap jittered by IGNITION_JITTER around its interval)... */
+export const IGNITION_STEPS = { min: 4, max: 7 } as const;
+export const IGNITION_CADENCE_MS = { min: 20, max: 80 } as const;
+export const IGNITION_JITTER = 0.25;
+/**
+ * ...that push the touch at least 3-6 levels and at least this multiple of the IGNITION_REACH_QUANTILE
+ * of the price's moves over the burst in the last REACH_LOOKBACK_MS: a push inside the market's own
+ * noise triggers nobody, so in a volatile minute the igniter must go further (sized on what it has
+ * just seen, as the resting agents size their distance).
+ */
+export const IGNITION_REACH_MULTIPLE = { min: 1.5, max: 3 } as const;
+export const IGNITION_REACH_QUANTILE = 0.9;
+/** It waits this long at the peak for others to join in... */
+export const IGNITION_HOLD_MS = { min: 300, max: 1000 } as const;
+/** ...then unwinds: 2-4 aggressive prints the other way totalling this share of what the push bought (or sold). */
+export const UNWIND_SHARE = { min: 0.5, max: 1 } as const;
+export const UNWIND_PRINTS = { min: 2, max: 4 } as const;
+/** One taker order walks at most this many levels (a book too thin for the planned push ends it sooner). */
+const MAX_SWEEP_LEVELS = 200;
+
+/**
+ * A push of 4-7 taker orders at a steady cadence, each taking whole touch levels until the touch has
+ * moved its share of the planned distance; the move held 0.3-1 s; then the igniter unwinds what it
+ * took with aggressive prints on the other side (each walking at most OPPOSITE_WALK_LEVELS levels)
+ * and the swept liquidity returns to where it was with the last of them.
+ */
 function momentumIgnition(r: Rand, t0: number, ctx: AgentContext): Draft {
   const aggressor = r() < 0.5 ? "buy" : "sell";
   const swept = aggressor === "buy" ? ASK : BID;
   const other = swept === ASK ? BID : ASK;
   const d = draft("momentum_ignition", swept, t0);
-  const levels = int(r, 3, 6);
+  const steps = int(r, IGNITION_STEPS.min, IGNITION_STEPS.max);
+  const cadenceMs = uniform(r, IGNITION_CADENCE_MS.min, IGNITION_CADENCE_MS.max);
+  const minLevels = int(r, 3, 6);
+  const reachMultiple = uniform(r, IGNITION_REACH_MULTIPLE.min, IGNITION_REACH_MULTIPLE.max);
+  const stepAt: number[] = [];
   let t = t0;
-  for (let i = 0; i < levels; i++) {
-    const at = t;
+  for (let i = 0; i < steps; i++) {
+    stepAt.push(Math.round(t));
+    t += cadenceMs * uniform(r, 1 - IGNITION_JITTER, 1 + IGNITION_JITTER);
+  }
+  const burstMs = stepAt[steps - 1]! - t0;
+  let startTicks = Number.NaN;
+  let targetTicks = 0;
+  let takenQty = 0;
+  for (let i = 0; i < steps; i++) {
+    const at = stepAt[i]!;
     d.actions.push({
       tsMs: at,
       run(o) {
         if (i > 0 && !d.label.placed) return;
-        const touch = best(o, swept);
+        let touch = best(o, swept);
         if (Number.isNaN(touch)) return;
-        const qty = o.shownQty(swept, touch);
-        o.trade(at, touch, qty, aggressor);
-        o.consume(at, swept, touch);
-        d.label.placed = true;
-        d.label.priceTicks.push(touch);
-        d.label.qty.push(qty);
-        d.label.tsEnd = at;
+        if (i === 0) {
+          startTicks = touch;
+          targetTicks = Math.max(minLevels, Math.ceil(reachMultiple * o.recentMoveTicks(t0, Math.max(250, burstMs), REACH_LOOKBACK_MS, IGNITION_REACH_QUANTILE)));
+        }
+        // This order's share of the push: whole levels until the touch is past it (at least one level).
+        const goalTicks = Math.ceil((targetTicks * (i + 1)) / steps);
+        for (let level = 0; level < MAX_SWEEP_LEVELS; level++) {
+          const qty = o.shownQty(swept, touch);
+          o.trade(at, touch, qty, aggressor);
+          o.consume(at, swept, touch);
+          takenQty += qty;
+          d.label.placed = true;
+          d.label.priceTicks.push(touch);
+          d.label.qty.push(qty);
+          d.label.tsEnd = at;
+          touch = best(o, swept);
+          if (Number.isNaN(touch) || Math.abs(touch - startTicks) >= goalTicks) break;
+        }
       },
     });
-    t += int(r, 10, 60);
   }
-  const reversalAt = t + int(r, 500, 1500);
-  d.actions.push({ tsMs: reversalAt, run: (o) => d.label.placed && o.restore(reversalAt) });
-  const prints = int(r, 2, 4);
-  let at = reversalAt;
+  const prints = int(r, UNWIND_PRINTS.min, UNWIND_PRINTS.max);
+  const unwindShare = uniform(r, UNWIND_SHARE.min, UNWIND_SHARE.max);
+  let at = stepAt[steps - 1]! + int(r, IGNITION_HOLD_MS.min, IGNITION_HOLD_MS.max);
   for (let j = 0; j < prints; j++) {
-    at += int(r, 30, 80);
     const printAt = at;
     d.actions.push({
       tsMs: printAt,
       run(o) {
         if (!d.label.placed) return;
-        const touch = best(o, other);
-        if (Number.isNaN(touch)) return;
-        const qty = Math.min(lots(ctx, ctx.scale.medianTradeQty), o.shownQty(other, touch));
-        o.trade(printAt, touch, qty, aggressor === "buy" ? "sell" : "buy");
+        let price = best(o, other);
+        if (Number.isNaN(price)) return;
+        let left = lots(ctx, (unwindShare * takenQty) / prints);
+        for (let level = 0; level < OPPOSITE_WALK_LEVELS && left > 0; level++) {
+          const qty = Math.min(left, o.shownQty(other, price));
+          if (qty > 0) o.trade(printAt, price, qty, aggressor === "buy" ? "sell" : "buy");
+          left = Number((left - qty).toFixed(12));
+          price = o.nextPriceTicks(other, price);
+          if (Number.isNaN(price)) break;
+        }
         d.label.tsEnd = printAt;
       },
     });
+    if (j < prints - 1) at += int(r, 20, 80);
   }
+  // The liquidity is back as the last unwind print goes through (the episode ends there: nothing synthetic is left).
+  const restoreAt = at;
+  d.actions.push({
+    tsMs: restoreAt,
+    run(o) {
+      if (!d.label.placed) return;
+      o.restore(restoreAt);
+      d.label.tsEnd = restoreAt;
+    },
+  });
   return d;
 }
 

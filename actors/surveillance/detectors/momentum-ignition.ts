@@ -1,26 +1,39 @@
 /**
- * Momentum ignition: a run of aggressive orders on one side that walks the
- * book (each taker order prints beyond the previous one's price) within
- * `burstMs`, moving that side's touch far more than it usually moves in as
- * long, the move holding for a moment (others are meant to join in), then
- * the touch coming back at least `reversalFraction` of the way within
- * `reversalMs` of the peak. Fires at the reversal.
+ * Momentum ignition: one actor pushes the price with a run of aggressive
+ * orders on one side, waits for others to join in, then unwinds into the
+ * move with aggressive orders the other way while the swept liquidity
+ * returns to where it was. In public data (no account ids) its footprint is:
  *
- * A taker order is the prints of one side in one exchange millisecond (one
- * order walking several levels is one step, not a run): a single large
- * market order that sweeps the book and is refilled at once is liquidity
- * being taken, not ignition. "Far more than it usually moves" is against a
- * high quantile (moveQuantile) of the mid's own moves over the horizon
- * (price-reach.ts): a choppy market that jumps tens of ticks and back every
- * few seconds raises its own bar; the run's taker volume must
- * stand out against that side's usual flow (aggressor-flow.ts). Cost: O(1)
- * per trade and per book update.
+ * - a run of >= `minSteps` taker orders of one side within `burstMs`, each
+ *   printing beyond the run's furthest price (one order walking several
+ *   levels is one step: a single market order refilled at once is liquidity
+ *   being taken, not ignition), at a steady cadence (one algorithm; the
+ *   coefficient of variation of the gaps <= `maxCadenceCv`), where an honest
+ *   cascade (liquidations, stops) accelerates and prints irregularly;
+ * - a move of the swept side's touch far beyond the market's own noise:
+ *   `moveMultiple` x the `moveQuantile` of the mid's moves over the run
+ *   (price-reach.ts), so a choppy market raises its own bar;
+ * - the move holding `minHoldMs`, then retracing >= `reversalFraction`
+ *   within `reversalMs` of the peak;
+ * - from the run's end to `unwindGraceMs` after the reversal, aggressive
+ *   volume the other way of `minUnwindRatio`..`maxUnwindRatio` x the run's,
+ *   standing `minUnwindZ` above that flow's usual (aggressor-flow.ts): the
+ *   igniter selling what it bought. An honest burst that reverses is mostly
+ *   liquidity returning, or a market turning over far more than the push.
+ *
+ * Fires at the reversal (or when the unwind completes, up to `unwindGraceMs`
+ * later). A reversal without the unwind or the cadence is reported below 50
+ * as context. Cost: O(1) per trade and per book update (a run keeps at most
+ * MAX_STEPS step times).
  */
 import type { Alert } from "../alert.ts";
 import type { MomentumIgnitionParams } from "../params.ts";
 import { clamp01, makeAlert, round } from "./make-alert.ts";
 import type { AggressorFlow } from "./aggressor-flow.ts";
 import type { PriceReach } from "./price-reach.ts";
+
+/** Step times kept per run for the cadence test (longer runs are not ignition-like anyway). */
+const MAX_STEPS = 64;
 
 interface Run {
   /** +1 buy takers (the ask side is swept), -1 sell takers. */
@@ -30,7 +43,7 @@ interface Run {
   readonly startTicks: number;
   lastTs: number;
   lastPriceTicks: number;
-  steps: number;
+  readonly stepTs: number[];
   qty: number;
 }
 
@@ -38,8 +51,37 @@ interface Ignition {
   readonly run: Run;
   peakTicks: number;
   peakTsMs: number;
-  readonly moveAtIgnitionTicks: number;
   readonly thresholdTicks: number;
+  readonly flowZ: number;
+  /** Aggressive volume the other way since the run's last step. */
+  unwindQty: number;
+  /** Set at the reversal: the alert waits up to unwindGraceMs for the unwind. */
+  reversedTsMs: number;
+  retraceTicks: number;
+  moveTicks: number;
+}
+
+/**
+ * The steadiest cadence of the run: the least gap CV over its suffixes of >= minSteps steps. A run
+ * is opened by the first print of its side, often an unrelated order some time before the push,
+ * so its leading steps may be dropped; the last ones (the push up to its peak) may not.
+ */
+export function steadiestCadenceCv(stepTs: readonly number[], minSteps: number): number {
+  let best = Infinity;
+  for (let from = 0; from + Math.max(3, minSteps) <= stepTs.length; from++) best = Math.min(best, cadenceCv(stepTs.slice(from)));
+  return best;
+}
+
+/** Coefficient of variation of the gaps between step times (0 for a metronome). */
+export function cadenceCv(stepTs: readonly number[]): number {
+  const n = stepTs.length - 1;
+  if (n < 2) return 0;
+  let sum = 0;
+  for (let i = 1; i <= n; i++) sum += stepTs[i]! - stepTs[i - 1]!;
+  const mean = sum / n;
+  let ss = 0;
+  for (let i = 1; i <= n; i++) ss += (stepTs[i]! - stepTs[i - 1]! - mean) ** 2;
+  return mean > 0 ? Math.sqrt(ss / (n - 1)) / mean : Infinity;
 }
 
 export class MomentumIgnitionDetector {
@@ -49,12 +91,25 @@ export class MomentumIgnitionDetector {
   private quietUntilTsMs = -Infinity;
   private firstTsMs = NaN;
 
-  /** `moves`: the symbol's price moves per horizon, read at p.moveQuantile. */
+  /** `flow`: the run's taker volume against that side's usual flow; `moves`: the symbol's price moves per horizon, read at p.moveQuantile. */
   constructor(private readonly symbol: string, private readonly p: MomentumIgnitionParams, private readonly flow: AggressorFlow, private readonly moves: PriceReach) {}
 
   onTrade(ts: number, priceTicks: number, qty: number, buy: boolean): void {
     if (Number.isNaN(this.firstTsMs)) this.firstTsMs = ts;
     const d = buy ? 1 : -1;
+    const a = this.active;
+    if (a !== null && d !== a.run.direction && ts >= a.run.lastTs) a.unwindQty += qty;
+    if (a !== null && d === a.run.direction && Number.isNaN(a.reversedTsMs) && ts - a.run.tsStart <= this.p.burstMs) {
+      // The push goes on after it qualified: its later orders belong to the same run (cadence, volume).
+      const run = a.run;
+      if ((priceTicks - run.lastPriceTicks) * d > 0) {
+        if (ts !== run.lastTs && run.stepTs.length < MAX_STEPS) run.stepTs.push(ts);
+        run.lastTs = ts;
+        run.lastPriceTicks = priceTicks;
+      }
+      run.qty += qty;
+      return;
+    }
     const k = buy ? 1 : 0;
     const run = this.runs[k];
     if (run !== null && ts === run.lastTs) {
@@ -66,14 +121,14 @@ export class MomentumIgnitionDetector {
     if (run !== null && ts - run.tsStart <= this.p.burstMs) {
       // A step is a taker order printing beyond the run's furthest price; others ride along.
       if ((priceTicks - run.lastPriceTicks) * d > 0) {
-        run.steps++;
+        if (run.stepTs.length < MAX_STEPS) run.stepTs.push(ts);
         run.lastTs = ts;
         run.lastPriceTicks = priceTicks;
       }
       run.qty += qty;
       return;
     }
-    this.runs[k] = { direction: d, tsStart: ts, startTicks: priceTicks, lastTs: ts, lastPriceTicks: priceTicks, steps: 1, qty };
+    this.runs[k] = { direction: d, tsStart: ts, startTicks: priceTicks, lastTs: ts, lastPriceTicks: priceTicks, stepTs: [ts], qty };
   }
 
   /** After each book update: the touch of both sides (ticks). */
@@ -83,7 +138,7 @@ export class MomentumIgnitionDetector {
     const p = this.p;
     if (ts - this.firstTsMs < p.warmupMs || ts < this.quietUntilTsMs) return null;
     for (const run of this.runs) {
-      if (run === null || run.steps < p.minSteps || ts - run.tsStart > p.burstMs + p.settleMs) continue;
+      if (run === null || run.stepTs.length < p.minSteps || ts - run.tsStart > p.burstMs + p.settleMs) continue;
       // The swept side's touch: asks for buy takers, bids for sell takers.
       const touch = run.direction > 0 ? bestAskTicks : bestBidTicks;
       const moveTicks = (touch - run.startTicks) * run.direction;
@@ -94,7 +149,7 @@ export class MomentumIgnitionDetector {
       // A burst of aggressive trading, not a few small orders riding a drift: the run's taker volume stands out.
       const flow = this.flow.test(run.direction > 0 ? 1 : 0, run.tsStart, run.lastTs + 1);
       if (flow === null || flow.zCapped < p.minFlowZ) continue;
-      this.active = { run, peakTicks: touch, peakTsMs: ts, moveAtIgnitionTicks: moveTicks, thresholdTicks };
+      this.active = { run, peakTicks: touch, peakTsMs: ts, thresholdTicks, flowZ: flow.zCapped, unwindQty: 0, reversedTsMs: NaN, retraceTicks: 0, moveTicks };
       this.runs[0] = this.runs[1] = null;
       return null;
     }
@@ -105,6 +160,10 @@ export class MomentumIgnitionDetector {
     const a = this.active!;
     const p = this.p;
     const d = a.run.direction;
+    if (!Number.isNaN(a.reversedTsMs)) {
+      if (this.unwound(a) || ts - a.reversedTsMs >= p.unwindGraceMs) return this.release(ts);
+      return null;
+    }
     const touch = d > 0 ? bestAskTicks : bestBidTicks;
     if ((touch - a.peakTicks) * d > 0) {
       a.peakTicks = touch;
@@ -114,21 +173,10 @@ export class MomentumIgnitionDetector {
     const retraceTicks = (a.peakTicks - touch) * d;
     // The move must hold a moment before it reverses: a sweep refilled at once is not ignition.
     if (retraceTicks >= p.reversalFraction * moveTicks && ts - a.run.lastTs >= p.minHoldMs) {
-      this.active = null;
-      this.quietUntilTsMs = ts;
-      const excess = moveTicks / Math.max(1e-9, a.thresholdTicks);
-      const score = 50 + 50 * (0.4 * clamp01(Math.log(excess) / Math.log(4)) + 0.3 * clamp01((a.run.steps - p.minSteps) / 4) + 0.3 * clamp01(retraceTicks / moveTicks));
-      const side = d > 0 ? "ask" : "bid";
-      return makeAlert(
-        this.symbol,
-        "momentum_ignition",
-        side,
-        score,
-        a.run.tsStart,
-        ts,
-        { moveTicks, retraceTicks, thresholdTicks: round(a.thresholdTicks, 4), takerOrders: a.run.steps, takerQty: round(a.run.qty), startTicks: a.run.startTicks, peakTicks: a.peakTicks, peakTsMs: a.peakTsMs, heldMs: ts - a.run.lastTs },
-        `${a.run.steps} ${d > 0 ? "buy" : "sell"} taker orders in ${a.run.lastTs - a.run.tsStart} ms walked the ${side} side ${moveTicks} ticks (${round(excess, 3)}x its usual move) and it came back ${retraceTicks} ticks ${ts - a.peakTsMs} ms later.`,
-      );
+      a.reversedTsMs = ts;
+      a.moveTicks = moveTicks;
+      a.retraceTicks = retraceTicks;
+      return this.unwound(a) ? this.release(ts) : null;
     }
     // A retrace before the hold is a refill, not a reversal: the move did not stand.
     if (retraceTicks >= p.reversalFraction * moveTicks || ts - a.peakTsMs > p.reversalMs) {
@@ -136,5 +184,39 @@ export class MomentumIgnitionDetector {
       this.quietUntilTsMs = ts;
     }
     return null;
+  }
+
+  private unwound(a: Ignition): boolean {
+    return a.unwindQty >= this.p.minUnwindRatio * a.run.qty;
+  }
+
+  private release(ts: number): Alert {
+    const a = this.active!;
+    const p = this.p;
+    this.active = null;
+    this.quietUntilTsMs = ts;
+    const d = a.run.direction;
+    const steps = a.run.stepTs.length;
+    const cv = steadiestCadenceCv(a.run.stepTs, p.minSteps);
+    const unwindRatio = a.unwindQty / Math.max(1e-12, a.run.qty);
+    // The unwind stands out against the flow the other way usually has in as long (not a busy market trading both ways).
+    const unwind = this.flow.test(d > 0 ? 0 : 1, a.run.lastTs, ts + 1);
+    const unwindZ = unwind === null ? 0 : unwind.zCapped;
+    const excess = a.moveTicks / Math.max(1e-9, a.thresholdTicks);
+    const footprint = unwindRatio >= p.minUnwindRatio && unwindRatio <= p.maxUnwindRatio && unwindZ >= p.minUnwindZ && cv <= p.maxCadenceCv;
+    // The footprint (steady cadence, the volume traded back) is what makes it worth a look; a reversal alone is context.
+    const strength = 0.4 * clamp01(Math.log(excess) / Math.log(4)) + 0.3 * clamp01(Math.min(unwindRatio, 1)) + 0.3 * clamp01(1 - cv / Math.max(1e-9, p.maxCadenceCv));
+    const score = footprint ? 50 + 50 * strength : 40 * strength;
+    const side = d > 0 ? "ask" : "bid";
+    return makeAlert(
+      this.symbol,
+      "momentum_ignition",
+      side,
+      score,
+      a.run.tsStart,
+      ts,
+      { moveTicks: a.moveTicks, retraceTicks: a.retraceTicks, thresholdTicks: round(a.thresholdTicks, 4), takerOrders: steps, cadenceCv: round(cv, 3), takerQty: round(a.run.qty), unwindQty: round(a.unwindQty), unwindRatio: round(unwindRatio, 3), flowZ: round(a.flowZ, 4), unwindZ: round(unwindZ, 4), startTicks: a.run.startTicks, peakTicks: a.peakTicks, peakTsMs: a.peakTsMs, heldMs: a.reversedTsMs - a.run.lastTs },
+      `${steps} ${d > 0 ? "buy" : "sell"} taker orders in ${a.run.lastTs - a.run.tsStart} ms (gap CV ${round(cv, 2)}) walked the ${side} side ${a.moveTicks} ticks (${round(excess, 3)}x its usual move); it came back ${a.retraceTicks} ticks ${a.reversedTsMs - a.peakTsMs} ms after the peak, with ${round(unwindRatio, 2)}x the run's volume traded the other way.`,
+    );
   }
 }

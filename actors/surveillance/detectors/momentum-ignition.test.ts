@@ -1,0 +1,107 @@
+import { describe, expect, test } from "bun:test";
+import type { Alert } from "../alert.ts";
+import { withDefaults } from "../params.ts";
+import { AggressorFlow } from "./aggressor-flow.ts";
+import { cadenceCv, MomentumIgnitionDetector, steadiestCadenceCv } from "./momentum-ignition.ts";
+import { PriceReach } from "./price-reach.ts";
+
+const P = withDefaults();
+
+/** Wires the detector to its shared measures the way engine.ts does, on a hand-made tape. */
+class Tape {
+  readonly flow = new AggressorFlow(P.aggressorFlow);
+  readonly reach = new PriceReach(P.priceReach);
+  readonly detector = new MomentumIgnitionDetector("TEST", P.momentumIgnition, this.flow, this.reach);
+  readonly alerts: Alert[] = [];
+  bid = 1000;
+  ask = 1001;
+
+  trade(tsMs: number, priceTicks: number, qty: number, buy: boolean): void {
+    this.flow.onTrade(buy ? 1 : 0, tsMs, qty);
+    this.detector.onTrade(tsMs, priceTicks, qty, buy);
+  }
+
+  touch(tsMs: number, bid = this.bid, ask = this.ask): void {
+    this.bid = bid;
+    this.ask = ask;
+    this.reach.onMid(tsMs, bid + ask);
+    const alert = this.detector.onTouch(tsMs, bid, ask);
+    if (alert) this.alerts.push(alert);
+  }
+
+  /** Five quiet minutes: one small taker order a side every second, the mid ticking up and down a tick. */
+  quiet(fromMs: number, toMs: number): void {
+    for (let t = fromMs; t < toMs; t += 250) {
+      const phase = Math.floor(t / 250) % 8;
+      if (phase === 0) this.trade(t, this.ask, 1, true);
+      if (phase === 4) this.trade(t, this.bid, 1, false);
+      const shift = phase < 4 ? 0 : 1;
+      this.touch(t, 1000 + shift, 1001 + shift);
+    }
+    this.touch(toMs, 1000, 1001);
+  }
+
+  /** Buy taker orders at `atMs`, each walking `ticksPerStep` levels of `qty` from the current ask; the ask follows. */
+  push(atMs: readonly number[], ticksPerStep: readonly number[], qty: readonly number[]): void {
+    atMs.forEach((t, i) => {
+      for (let k = 0; k < ticksPerStep[i]!; k++) this.trade(t, this.ask + k, qty[i]! / ticksPerStep[i]!, true);
+      this.touch(t + 1, this.bid, this.ask + ticksPerStep[i]!);
+    });
+  }
+
+  high(): Alert[] {
+    return this.alerts.filter((a) => a.score >= 50);
+  }
+}
+
+const T0 = 300_000;
+
+describe("momentum ignition", () => {
+  test("a steady push, held, then unwound the other way as the liquidity returns, alerts >= 50", () => {
+    const tape = new Tape();
+    tape.quiet(0, T0);
+    // Five orders 40 ms apart (+-3 ms), two levels each, 6 lots each: ask 1001 -> 1011.
+    tape.push([T0, T0 + 42, T0 + 79, T0 + 121, T0 + 160], [2, 2, 2, 2, 2], [6, 6, 6, 6, 6]);
+    tape.touch(T0 + 400);
+    // The igniter sells 24 lots (0.8 of the push) at the bid, then the asks come back where they were.
+    for (const t of [T0 + 700, T0 + 750, T0 + 800]) tape.trade(t, 1000, 8, false);
+    tape.touch(T0 + 900, 1000, 1001);
+    tape.touch(T0 + 1300, 1000, 1001);
+    const high = tape.high();
+    expect(high).toHaveLength(1);
+    expect(high[0]!.side).toBe("ask");
+    expect(high[0]!.evidence.moveTicks).toBe(10);
+    expect(high[0]!.evidence.takerOrders).toBe(5);
+  });
+
+  test("an honest cascade (accelerating, uneven prints) that reverses as liquidity returns stays below 50", () => {
+    const tape = new Tape();
+    tape.quiet(0, T0);
+    // Gaps 200, 90, 30, 8 ms, sizes 2..15 lots: stops and liquidations feeding on each other.
+    tape.push([T0, T0 + 200, T0 + 290, T0 + 320, T0 + 328], [1, 1, 2, 3, 3], [2, 3, 6, 15, 12]);
+    tape.touch(T0 + 600);
+    // Sellers at the peak take 12 lots (0.32 of the run) as it turns: only the cadence tells it apart.
+    for (const t of [T0 + 800, T0 + 850, T0 + 900]) tape.trade(t, 1000, 4, false);
+    tape.touch(T0 + 1000, 1000, 1001);
+    tape.touch(T0 + 1400, 1000, 1001);
+    expect(tape.alerts.length).toBeGreaterThan(0); // reported as context...
+    expect(tape.high()).toHaveLength(0); // ...not as worth a look
+  });
+
+  test("the same steady push without the unwind stays below 50", () => {
+    const tape = new Tape();
+    tape.quiet(0, T0);
+    tape.push([T0, T0 + 42, T0 + 79, T0 + 121, T0 + 160], [2, 2, 2, 2, 2], [6, 6, 6, 6, 6]);
+    tape.touch(T0 + 400);
+    tape.touch(T0 + 900, 1000, 1001);
+    tape.touch(T0 + 1300, 1000, 1001);
+    expect(tape.high()).toHaveLength(0);
+  });
+
+  test("cadence: a metronome is steady, a leading stray order is trimmed, an accelerating run is not steady", () => {
+    expect(cadenceCv([0, 40, 80, 120])).toBe(0);
+    expect(cadenceCv([0, 200, 290, 320, 328])).toBeGreaterThan(0.8);
+    expect(steadiestCadenceCv([0, 700, 740, 781, 820], 4)).toBeLessThan(0.05);
+    expect(steadiestCadenceCv([0, 200, 290, 320, 328], 4)).toBeGreaterThan(P.momentumIgnition.maxCadenceCv);
+  });
+});
