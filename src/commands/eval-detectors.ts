@@ -40,6 +40,8 @@ export interface EvalReport {
     readonly episodesPerType: number;
     /** Episodes actually injected (an agent needs a book side to act on). */
     readonly episodes: Record<InjectableType, number>;
+    /** Of those, resting episodes the market moved through before the cancel (a fill, not a spoof): left out of the scores. */
+    readonly overrunEpisodes: Record<InjectableType, number>;
     /** Clean market time the false-alarm rates are measured on. */
     readonly cleanHours: number;
     /** Market time of the injected streams, passes included. */
@@ -91,7 +93,8 @@ export async function runEvalDetectors(options: EvalDetectorsOptions): Promise<E
   if (!(Number.isInteger(perType) && perType >= 1)) throw new Error(`eval detectors: episodes=${perType} must be a positive integer`);
   const types = episodeTypes(seed, perType);
   const { labelled, clean } = await evalStreams(seed, types, input);
-  const counts = Object.fromEntries(INJECTABLE_TYPES.map((t) => [t, labelled.reduce((n, s) => n + s.episodes.filter((e) => e.type === t).length, 0)])) as Record<InjectableType, number>;
+  const countOf = (keep: (e: LabelledInput["episodes"][number]) => boolean) =>
+    Object.fromEntries(INJECTABLE_TYPES.map((t) => [t, labelled.reduce((n, s) => n + s.episodes.filter((e) => e.type === t && keep(e)).length, 0)])) as Record<InjectableType, number>;
   return {
     input: {
       source: input.length === 0 ? "simulated" : "recordings",
@@ -99,7 +102,8 @@ export async function runEvalDetectors(options: EvalDetectorsOptions): Promise<E
       symbols: [...new Set(clean.map((s) => s.spec.symbol))],
       seed,
       episodesPerType: perType,
-      episodes: counts,
+      episodes: countOf(() => true),
+      overrunEpisodes: countOf((e) => e.overrun),
       cleanHours: Number(streamHours(clean).toFixed(4)),
       injectedHours: Number(streamHours(labelled).toFixed(4)),
     },

@@ -31,11 +31,17 @@ export interface Episode {
   /** The synthetic orders' prices and sizes (sweeps and prints: the levels and quantities traded). */
   readonly priceTicks: readonly number[];
   readonly qty: readonly number[];
+  /**
+   * Resting episodes only: the real market moved through a synthetic order before the planned
+   * cancel. It would have traded there, so what the data shows is not a spoof (an order pulled
+   * unfilled) but a fill the overlay could not print: the evaluation leaves such episodes out.
+   */
+  readonly overrun: boolean;
 }
 
 /** An episode while it is being injected: it exists only once its first action found a book. */
 export interface Draft {
-  readonly label: { type: InjectableType; side: "bid" | "ask"; tsStart: number; tsEnd: number; placed: boolean; priceTicks: number[]; qty: number[] };
+  readonly label: { type: InjectableType; side: "bid" | "ask"; tsStart: number; tsEnd: number; placed: boolean; priceTicks: number[]; qty: number[]; overrun: boolean };
   readonly actions: { tsMs: number; run(o: Overlay): void }[];
 }
 
@@ -69,7 +75,7 @@ function behind(side: number, touchTicks: number, ticks: number): number {
 }
 
 function draft(type: InjectableType, side: number, t0: number): Draft {
-  return { label: { type, side: sideName(side), tsStart: t0, tsEnd: t0, placed: false, priceTicks: [], qty: [] }, actions: [] };
+  return { label: { type, side: sideName(side), tsStart: t0, tsEnd: t0, placed: false, priceTicks: [], qty: [], overrun: false }, actions: [] };
 }
 
 /** Aggressive prints the manipulator sends to the other side while its fake liquidity rests. */
@@ -98,7 +104,7 @@ function resting(r: Rand, t0: number, ctx: AgentContext, type: "spoofing" | "lay
   const d = draft(type, side, t0);
   const lifeMs = Math.round(logUniform(r, RESTING_LIFETIME_MS.min, RESTING_LIFETIME_MS.max));
   const count = type === "spoofing" ? 1 : int(r, 3, 5);
-  const extraTicks = type === "spoofing" ? int(r, 0, 2) : int(r, 1, 2);
+  const extraTicks = int(r, 1, 2);
   const range = type === "spoofing" ? SPOOF_SIZE_LEVELS : LAYER_SIZE_LEVELS;
   const sizes = Array.from({ length: count }, () => lots(ctx, uniform(r, range.min, range.max) * ctx.scale.meanLevelQty));
   let orders: SynthOrder[] = [];
@@ -118,7 +124,11 @@ function resting(r: Rand, t0: number, ctx: AgentContext, type: "spoofing" | "lay
       // moves over that horizon in the last REACH_LOOKBACK_MS): a fill would leave the manipulator
       // with a large unwanted position, and it sizes that risk on what it has just seen.
       const offsetTicks = Math.round(o.recentMoveTicks(t0, lifeMs, REACH_LOOKBACK_MS, REACH_QUANTILE)) + extraTicks;
-      orders = sizes.map((qty, i) => ({ side, priceTicks: behind(side, touch, offsetTicks + i), qty, live: true, onForcedCancel: (ts: number) => !ended && end(ts) }));
+      orders = sizes.map((qty, i) => ({ side, priceTicks: behind(side, touch, offsetTicks + i), qty, live: true, onForcedCancel: (ts: number) => {
+        if (ended) return;
+        d.label.overrun = true;
+        end(ts);
+      } }));
       o.place(t0, orders);
       d.label.placed = true;
       d.label.priceTicks = orders.map((x) => x.priceTicks);
@@ -137,27 +147,39 @@ function resting(r: Rand, t0: number, ctx: AgentContext, type: "spoofing" | "lay
   const eagerness = r();
   const flowMultiple = OPPOSITE_FLOW_MULTIPLE.min + eagerness * (OPPOSITE_FLOW_MULTIPLE.max - OPPOSITE_FLOW_MULTIPLE.min);
   const share = OPPOSITE_SHARE.min + eagerness * (OPPOSITE_SHARE.max - OPPOSITE_SHARE.min);
+  let printedQty = 0;
+  /** One child order: up to `wantQty`, taking what the opposite side shows over a few levels. */
+  const print = (o: Overlay, printAt: number, wantQty: (perPrintQty: number) => number) => {
+    if (!d.label.placed || ended) return;
+    const other = side === BID ? ASK : BID;
+    let price = best(o, other);
+    if (Number.isNaN(price)) return;
+    let left = wantQty(lots(ctx, oppositeQty / prints));
+    const aggressor = other === ASK ? "buy" : "sell";
+    for (let level = 0; level < OPPOSITE_WALK_LEVELS && left > 0; level++) {
+      const qty = Math.min(left, o.shownQty(other, price));
+      if (qty > 0) o.trade(printAt, price, qty, aggressor);
+      printedQty += qty;
+      left = Number((left - qty).toFixed(12));
+      price = o.nextPriceTicks(other, price);
+      if (Number.isNaN(price)) break;
+    }
+  };
+  let lastPrintAt = t0;
   for (let j = 0; j < prints; j++) {
     const printAt = t0 + Math.round(lifeMs * (0.2 + (0.7 * (j + uniform(r, 0.2, 0.8))) / prints));
-    d.actions.push({
-      tsMs: printAt,
-      run(o) {
-        if (!d.label.placed || ended) return;
-        const other = side === BID ? ASK : BID;
-        let price = best(o, other);
-        if (Number.isNaN(price)) return;
-        // Takes what the opposite side shows, walking a few levels when the touch is thin.
-        let left = lots(ctx, oppositeQty / prints);
-        const aggressor = other === ASK ? "buy" : "sell";
-        for (let level = 0; level < OPPOSITE_WALK_LEVELS && left > 0; level++) {
-          const qty = Math.min(left, o.shownQty(other, price));
-          if (qty > 0) o.trade(printAt, price, qty, aggressor);
-          left = Number((left - qty).toFixed(12));
-          price = o.nextPriceTicks(other, price);
-          if (Number.isNaN(price)) break;
-        }
-      },
-    });
+    lastPrintAt = Math.max(lastPrintAt, printAt);
+    d.actions.push({ tsMs: printAt, run: (o) => print(o, printAt, (perPrintQty) => perPrintQty) });
+  }
+  // Where the opposite side showed less than the planned prints needed, the manipulator sends up to
+  // as many more child orders after them, before the cancel, until it has traded what it planned.
+  const extraSpanMs = t0 + Math.round(0.97 * lifeMs) - lastPrintAt;
+  for (let k = 1; k <= prints && extraSpanMs > prints; k++) {
+    const printAt = lastPrintAt + Math.round((k * extraSpanMs) / (prints + 1));
+    d.actions.push({ tsMs: printAt, run: (o) => print(o, printAt, (perPrintQty) => {
+      const restQty = oppositeQty - printedQty;
+      return restQty < ctx.spec.lotSize ? 0 : Math.min(perPrintQty, lots(ctx, restQty));
+    }) });
   }
   d.actions.push({
     tsMs: t0 + lifeMs,

@@ -84,6 +84,6 @@ export function injectEpisodes(events: readonly MarketEvent[], spec: SymbolSpec,
 
   const episodes: Episode[] = drafts
     .filter((d) => d.label.placed)
-    .map(({ label }) => ({ type: label.type, symbol: spec.symbol, side: label.side, tsStart: label.tsStart, tsEnd: label.tsEnd, priceTicks: label.priceTicks, qty: label.qty }));
+    .map(({ label }) => ({ type: label.type, symbol: spec.symbol, side: label.side, tsStart: label.tsStart, tsEnd: label.tsEnd, priceTicks: label.priceTicks, qty: label.qty, overrun: label.overrun }));
   return { events: overlay.out, synthetic: Uint8Array.from(overlay.synthetic), episodes, used };
 }

@@ -9,8 +9,8 @@ const SPEC: SymbolSpec = { symbol: "BTCUSDT", tickSize: 0.1, lotSize: 0.001 };
 function alert(type: AlertType, side: "bid" | "ask", tsMs: number, score = 80, symbol = "BTCUSDT"): Alert {
   return { id: `${symbol}-${type}-${side}-${tsMs}`, type, symbol, side, score, tsStart: tsMs - 100, tsEnd: tsMs, evidence: {}, explanation: "test" };
 }
-function episode(type: Episode["type"], side: "bid" | "ask", tsStart: number, tsEnd: number): Episode {
-  return { type, symbol: "BTCUSDT", side, tsStart, tsEnd, priceTicks: [], qty: [] };
+function episode(type: Episode["type"], side: "bid" | "ask", tsStart: number, tsEnd: number, overrun = false): Episode {
+  return { type, symbol: "BTCUSDT", side, tsStart, tsEnd, priceTicks: [], qty: [], overrun };
 }
 const at = (a: Alert, atMs = a.tsEnd): Detection => ({ alert: a, atMs });
 
@@ -49,6 +49,12 @@ describe("matching alerts to episodes", () => {
     expect(matchType("wash_trading", [at(alert("wash_trading", "ask", 1050))], wash).detectedEpisodes).toBe(1);
     const m = metrics(matchType("wash_trading", [], wash), 0, 1);
     expect(m).toEqual({ precision: null, recall: 0, f1: 0, delayMsMedian: null, falseAlarmsPerHour: 0 });
+  });
+
+  test("an overrun episode is void: not to be found, and an alert on it is neither correct nor false", () => {
+    const eps = [episode("spoofing", "bid", 10_000, 12_000), episode("spoofing", "bid", 20_000, 20_400, true)];
+    const counts = matchType("spoofing", [at(alert("spoofing", "bid", 12_100)), at(alert("spoofing", "bid", 20_500)), at(alert("spoofing", "bid", 40_000))], eps);
+    expect(counts).toEqual({ alerts: 2, matchedAlerts: 1, episodes: 1, detectedEpisodes: 1, delaysMs: [100] });
   });
 
   test("median", () => {

@@ -76,19 +76,28 @@ export interface MatchCounts {
   readonly delaysMs: number[];
 }
 
-/** Counts for one type; `detections` and `episodes` may span several symbols. */
+/**
+ * Counts for one type; `detections` and `episodes` may span several symbols. Overrun episodes
+ * (the market moved through the fake order: a fill, not a spoof) are void: they are not
+ * episodes to find, and an alert on one counts neither as correct nor as false.
+ */
 export function matchType(type: InjectableType, detections: readonly Detection[], episodes: readonly Episode[]): MatchCounts {
   const ofType = detections.filter((d) => d.alert.type === type);
-  const eps = episodes.filter((e) => e.type === type);
+  const eps = episodes.filter((e) => e.type === type && !e.overrun);
+  const voided = episodes.filter((e) => e.type === type && e.overrun);
   let matchedAlerts = 0;
-  for (const d of ofType) if (eps.some((e) => matches(d, e))) matchedAlerts++;
+  let falseAlerts = 0;
+  for (const d of ofType) {
+    if (eps.some((e) => matches(d, e))) matchedAlerts++;
+    else if (!voided.some((e) => matches(d, e))) falseAlerts++;
+  }
   const delaysMs: number[] = [];
   for (const e of eps) {
     let first = Infinity;
     for (const d of ofType) if (matches(d, e) && d.atMs < first) first = d.atMs;
     if (first !== Infinity) delaysMs.push(first - e.tsEnd);
   }
-  return { alerts: ofType.length, matchedAlerts, episodes: eps.length, detectedEpisodes: delaysMs.length, delaysMs };
+  return { alerts: matchedAlerts + falseAlerts, matchedAlerts, episodes: eps.length, detectedEpisodes: delaysMs.length, delaysMs };
 }
 
 export function median(values: readonly number[]): number | null {
