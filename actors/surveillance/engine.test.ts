@@ -32,6 +32,12 @@ interface SpoofScript {
   move?: boolean;
   /** The manipulator's real business: buyers lifting the asks while the bid rests (default true). */
   opposite?: boolean;
+  /** Ticks below the best bid (default 1; 0 joins the touch). */
+  distTicks?: number;
+  /** At the cancel, a bid of this multiple of the size is placed where the pulled one would be had it followed the price. */
+  requoteSize?: number;
+  /** A second large bid one tick further out, placed and pulled with the first. */
+  stacked?: boolean;
 }
 
 /**
@@ -40,28 +46,35 @@ interface SpoofScript {
  * Returns the cancel time.
  */
 function spoof(m: TestMarket, s: SpoofScript = {}): number {
-  const { sizeUnits = 30, lifetimeMs = 2000, traded = false, move = true, opposite = move } = s;
+  const { sizeUnits = 30, lifetimeMs = 2000, traded = false, move = true, opposite = move, distTicks = 1, requoteSize, stacked = false } = s;
   m.run(60_000);
-  const price = m.bestBid - 1;
+  const price = m.bestBid - distTicks;
   const qty = sizeUnits * m.unit;
   const base = m.book.side(BID).qtyAt(price);
-  m.step([[BID, price, base + qty]]);
+  const stackBase = m.book.side(BID).qtyAt(price - 1);
+  const resting = (): [number, number, number][] => (stacked ? [[BID, price, base + qty], [BID, price - 1, stackBase + qty]] : [[BID, price, base + qty]]);
+  m.step(resting());
   if (!move) m.backgroundTrades = false;
   const steps = Math.max(1, Math.round(lifetimeMs / 100) - 2);
   for (let i = 0; i < steps; i++) {
-    if (move && i === 2) m.shift(2, [[BID, price, base + qty]]);
+    if (move && i === 2) m.shift(2, resting());
     else if (opposite && i >= 3 && i < 7) {
       // Separate taker orders spread over the rest (one order's prints would count as one).
       m.trade(m.bestAsk, 0.1 * qty, "buy");
-      m.step([[BID, price, base + qty]]);
+      m.step(resting());
     }
     else if (traded && i === steps - 1) {
       m.trade(price, qty + base, "sell");
       m.step([[BID, price, 0]]);
-    } else m.step([[BID, price, base + qty]]);
+    } else m.step(resting());
   }
   m.backgroundTrades = true;
-  if (!traded) m.step([[BID, price, base]]);
+  if (!traded) {
+    const pulled: [number, number, number][] = [[BID, price, base]];
+    if (stacked) pulled.push([BID, price - 1, stackBase]);
+    if (requoteSize !== undefined) pulled.push([BID, price + 2, m.book.side(BID).qtyAt(price + 2) + requoteSize * qty]);
+    m.step(pulled);
+  }
   const cancelTs = m.tsMs;
   m.run(3000);
   return cancelTs;
@@ -90,10 +103,18 @@ describe("spoofing", () => {
     ["small (2x the reference, below sizeMultiple 3)", { sizeUnits: 2 }],
     ["no price move, no opposite trades", { move: false }],
     ["price lifts but nothing trades on the other side", { opposite: false }],
+    ["joined the touch: a quote meant to trade", { distTicks: 0 }],
+    ["re-placed at its size where the price went: a quote following the price", { requoteSize: 1 }],
+    ["placed and pulled with a second large bid: a stack, layering's to judge", { stacked: true }],
   ] as const)("near-miss (%s) is not flagged", (_name, script) => {
     const m = new TestMarket(BTC, 0.05, 7);
     spoof(m, script);
     expect(ofType(detect(BTC, m.events), "spoofing")).toEqual([]);
+  });
+  test("a large order of another size placed after the cancel is no requote: still flagged", () => {
+    const m = new TestMarket(BTC, 0.05, 7);
+    spoof(m, { requoteSize: 3 });
+    expect(ofType(detect(BTC, m.events), "spoofing").length).toBe(1);
   });
   test("adaptivity: an order large for BTC sizes is ordinary at ETH sizes", () => {
     const btc = new TestMarket(BTC, 0.05, 3);

@@ -25,8 +25,8 @@ interface Held {
   readonly side: number;
   readonly endTsMs: number;
   readonly alert: () => Alert;
-  /** Dropped when re-quoted (spoofing candidates only). */
-  readonly requoteCheck: boolean;
+  /** A lone spoof candidate (dropped when re-quoted, stacked or part of a flagged scheme), not a layering group. */
+  readonly spoofCandidate: boolean;
 }
 
 export class DetectorEngine implements SurveillanceEngine {
@@ -42,6 +42,8 @@ export class DetectorEngine implements SurveillanceEngine {
   private readonly pressure: BookPressureDetector;
   private readonly gaps: LiquidityGapDetector;
   private held: Held[] = [];
+  /** Per side, the span [startTsMs, endTsMs] of the last spoofing or layering alert released. */
+  private readonly lastFlagged: number[][] = [[-Infinity, -Infinity], [-Infinity, -Infinity]];
   /** Large episodes opened recently, per side (requote evidence). */
   private readonly recentLarge: Episode[][] = [[], []];
   private readonly qtyAt = (side: number, priceTicks: number): number => this.lifecycle.qtyAt(side, priceTicks);
@@ -116,14 +118,14 @@ export class DetectorEngine implements SurveillanceEngine {
         this.held = this.held.filter((h) => h.episodes === layered.members || !h.episodes.some((x) => members.has(x)));
         if (layered.isNew) {
           const group = layered.members;
-          this.held.push({ episodes: group, side: ep.side, endTsMs: ep.endTsMs, alert: () => this.layering.alert(group), requoteCheck: false });
+          this.held.push({ episodes: group, side: ep.side, endTsMs: ep.endTsMs, alert: () => this.layering.alert(group), spoofCandidate: false });
         }
         continue;
       }
       const m = spoofMeasures(ep, this.params.spoofing, { flow: this.flow, reach: this.reach });
       if (m) {
         const alert = spoofAlert(this.spec.symbol, ep, m, this.params.spoofing);
-        this.held.push({ episodes: [ep], side: ep.side, endTsMs: ep.endTsMs, alert: () => alert, requoteCheck: true });
+        this.held.push({ episodes: [ep], side: ep.side, endTsMs: ep.endTsMs, alert: () => alert, spoofCandidate: true });
       }
     }
     closed.length = 0;
@@ -135,18 +137,33 @@ export class DetectorEngine implements SurveillanceEngine {
     let w = 0;
     for (const h of this.held) {
       // Held from the latest member's cancel, so a group's later layers can still join.
-      let endTsMs = -Infinity;
-      for (const e of h.episodes) endTsMs = Math.max(endTsMs, e.endTsMs);
+      const [startTsMs, endTsMs] = span(h.episodes);
       if (ts - endTsMs < holdMs) this.held[w++] = h;
-      else if (!(h.requoteCheck && this.requoted(h))) {
+      else if (!(h.spoofCandidate && (this.requoted(h) || this.partOfFlagged(h, startTsMs, endTsMs) || this.stacked(h)))) {
         out.push(h.alert());
+        this.lastFlagged[h.side] = [startTsMs, endTsMs];
         // The flagged window's opposite trading is not what that side usually does: keep it out of later baselines.
-        let startTsMs = Infinity;
-        for (const e of h.episodes) startTsMs = Math.min(startTsMs, e.startTsMs);
         this.flow.exclude(1 - h.side, startTsMs, endTsMs);
       }
     }
     this.held.length = w;
+  }
+
+  /**
+   * One scheme, one alert: a spoofing candidate that rested while a flagged spoof or layering
+   * group (released, or still held) rested on the same side is part of that picture, the other
+   * side's trading already attributed (its own alert would repeat the first, or flag an honest
+   * order that happened to be pulled while a manipulator traded).
+   */
+  private partOfFlagged(h: Held, startTsMs: number, endTsMs: number): boolean {
+    const [fromTsMs, toTsMs] = this.lastFlagged[h.side]!;
+    if (startTsMs <= toTsMs && endTsMs >= fromTsMs) return true;
+    for (const other of this.held) {
+      if (other === h || other.spoofCandidate || other.side !== h.side) continue;
+      const [otherFrom, otherTo] = span(other.episodes);
+      if (startTsMs <= otherTo && endTsMs >= otherFrom) return true;
+    }
+    return false;
   }
 
   private noteOpened(ts: number): void {
@@ -160,27 +177,49 @@ export class DetectorEngine implements SurveillanceEngine {
     }
   }
 
-  /** Did comparable large liquidity reappear on the same side around the cancel? */
+  /**
+   * Placed and pulled together with another large order on its side (within stackMs both ways): a
+   * stack of orders is layering's to judge (it needs minLayers of them), not a lone spoof.
+   */
+  private stacked(h: Held): boolean {
+    const ms = this.params.spoofing.stackMs;
+    const ep = h.episodes[0]!;
+    for (const other of this.recentLarge[h.side]!) {
+      if (other === ep) continue;
+      if (Math.abs(other.startTsMs - ep.startTsMs) <= ms && Math.abs(other.endTsMs - ep.endTsMs) <= ms) return true;
+    }
+    return false;
+  }
+
+  /**
+   * Was the order re-placed? A market maker's quote that follows the price is pulled and put back:
+   * one large order of about the same size (within requoteSizeTolerance) on the same side, near the
+   * pulled price or where it would be had it followed the price (same distance from the moved
+   * touch), placed from requoteMs before the cancel to requoteAfterMs after it.
+   */
   private requoted(h: Held): boolean {
     const p = this.params.spoofing;
-    let qty = 0, heldQty = 0, lo = Infinity, hi = -Infinity, shift = 0;
-    for (const ep of h.episodes) {
-      heldQty += ep.addedQty;
-      lo = Math.min(lo, ep.priceTicks);
-      hi = Math.max(hi, ep.priceTicks);
-      const moved = (ep.mid2AtEnd - ep.mid2AtAdd) / 2;
-      if (Number.isFinite(moved)) shift = Math.round(moved);
+    const ep = h.episodes[0]!;
+    const moved = (ep.mid2AtEnd - ep.mid2AtAdd) / 2;
+    const shift = Number.isFinite(moved) ? Math.round(moved) : 0;
+    const near = (other: Episode, at: number) => Math.abs(other.priceTicks - (ep.priceTicks + at)) <= p.requoteTicks;
+    for (const other of this.recentLarge[h.side]!) {
+      if (other === ep || Math.abs(other.addedQty / ep.addedQty - 1) > p.requoteSizeTolerance) continue;
+      if (other.startTsMs < ep.endTsMs - p.requoteMs || other.startTsMs > ep.endTsMs + Math.min(p.holdMs, p.requoteAfterMs)) continue;
+      if (near(other, 0) || near(other, shift)) return true;
     }
-    for (const ep of this.recentLarge[h.side]!) {
-      if (h.episodes.includes(ep)) continue;
-      // A re-quote lands near the pulled order or where it would be had it followed the price
-      // (same distance from the moved touch), not anywhere on the side.
-      const near = (at: number) => ep.priceTicks >= lo + at - p.requoteTicks && ep.priceTicks <= hi + at + p.requoteTicks;
-      if (!near(0) && !near(shift)) continue;
-      if (ep.startTsMs >= h.endTsMs - p.requoteMs && ep.startTsMs <= h.endTsMs + p.holdMs) qty += ep.addedQty;
-    }
-    return qty >= p.requoteFraction * heldQty;
+    return false;
   }
+}
+
+/** [earliest start, latest end] of a candidate's episodes. */
+function span(episodes: readonly Episode[]): [number, number] {
+  let startTsMs = Infinity, endTsMs = -Infinity;
+  for (const e of episodes) {
+    startTsMs = Math.min(startTsMs, e.startTsMs);
+    endTsMs = Math.max(endTsMs, e.endTsMs);
+  }
+  return [startTsMs, endTsMs];
 }
 
 function push(out: Alert[], alert: Alert | null): void {

@@ -60,6 +60,13 @@ export interface SpoofingParams {
   /** Trades at the level (any queue position) at most this fraction of the size: a level being hit is real liquidity. */
   readonly maxLevelTradedFraction: number;
   /**
+   * Placed at least this many ticks behind its side's touch. A spoof is liquidity meant not to trade,
+   * so it sits behind the best price; a large order joining or setting the best price is a quote
+   * meant to trade, and the commonest honest large order (every clean-data candidate that got past
+   * the other checks sat at the touch).
+   */
+  readonly minDistTicks: number;
+  /**
    * An order the price left more than maxDistTicksAtCancel + cancelVolMultiple x the usual move over
    * its lifetime behind is a stale quote being cleaned up (a rally leaves quotes behind while the
    * other side trades heavily: the look of a spoof, without one).
@@ -78,16 +85,25 @@ export interface SpoofingParams {
   /** A spoof candidate is held this long in case it turns out to be one layer of a layering group. */
   readonly holdMs: number;
   /**
-   * A market maker's quote that follows the price is cancelled and re-placed:
-   * a candidate is dropped when large liquidity of at least requoteFraction of
-   * its size appears on the same side within requoteMs before its cancel or
-   * during the hold (liquidity moved, it was not withdrawn). Spoofing only: layering groups
-   * pass their own opposite-trading test, and a busy real touch always has a large add in flight.
+   * A market maker's quote that follows the price is pulled and put back: a candidate is dropped
+   * when one large order of about its size (|size ratio - 1| <= requoteSizeTolerance) appears on
+   * the same side from requoteMs before its cancel to requoteAfterMs after it (at most holdMs).
+   * Size-matched because a quote is re-placed at its size, while a busy touch has some large add
+   * in flight at any moment (a looser "any large liquidity nearby" also dropped most injected
+   * spoofs in the simulator and in the recordings' volatile minutes). Spoofing only: layering
+   * groups pass their own opposite-trading test.
    */
   readonly requoteMs: number;
-  readonly requoteFraction: number;
-  /** ...within this many ticks of the candidate's price. */
+  readonly requoteAfterMs: number;
+  readonly requoteSizeTolerance: number;
+  /** ...within this many ticks of the candidate's price, or of where it would be had it followed the price. */
   readonly requoteTicks: number;
+  /**
+   * Placed and pulled together with another large order of its side (starts and ends within
+   * stackMs): a stack is layering's to judge, which needs minLayers of them; one of its orders is
+   * not a lone spoof.
+   */
+  readonly stackMs: number;
 }
 
 export interface LayeringParams {
@@ -236,7 +252,7 @@ export interface SurveillanceParams {
 
 export const DEFAULT_PARAMS: SurveillanceParams = {
   lifecycle: { nearTicks: 10, depthLevels: 10, addWindow: 1024, depthSampleMs: 100, depthWindow: 1200, depthFactor: 1, trackMultiple: 2, tradeMatchMs: 1000, settleMs: 100, episodeMergeMs: 1000, closeFraction: 0.05, volSampleMs: 1000, volWindow: 300, bandTicks: 200, bandVolMultiple: 50 },
-  spoofing: { sizeMultiple: 3, maxDistTicks: 5, distVolMultiple: 2, maxLifetimeMs: 5000, minLifetimeMs: 300, maxTradedFraction: 0.1, maxLevelTradedFraction: 0.3, maxDistTicksAtCancel: 10, cancelVolMultiple: 1, maxMoveAwayTicks: Infinity, maxMoveIntoTicks: 0, minMoveTicks: Infinity, minOppositeFraction: 0.1, minOppositeZ: 2.5, holdMs: 300, requoteMs: 500, requoteFraction: 0.5, requoteTicks: 10 },
+  spoofing: { sizeMultiple: 3, minDistTicks: 1, maxDistTicks: 5, distVolMultiple: 1.5, maxLifetimeMs: 5000, minLifetimeMs: 300, maxTradedFraction: 0.1, maxLevelTradedFraction: 0.3, maxDistTicksAtCancel: 50, cancelVolMultiple: 1, maxMoveAwayTicks: Infinity, maxMoveIntoTicks: 0, minMoveTicks: Infinity, minOppositeFraction: 0.1, minOppositeZ: 2.5, holdMs: 300, requoteMs: 100, requoteAfterMs: 300, requoteSizeTolerance: 0.25, requoteTicks: 10, stackMs: 50 },
   layering: { sizeMultiple: 2, maxDistTicks: 10, distVolMultiple: 2, minLayers: 3, maxGapTicks: 2, addWindowMs: 2000, cancelWindowMs: 500, maxLifetimeMs: 10000, maxTradedFraction: 0.1, minLifetimeMs: 300, minOppositeFraction: 0.1, minOppositeZ: 2 },
   aggressorFlow: { baselineMs: 300_000, capRatePerSec: 0.1, capMedians: 10, minBaselineEvents: 30, commitDelayMs: 6000 },
   priceReach: { sampleMs: 500, window: 240, quantile: 0.75 },

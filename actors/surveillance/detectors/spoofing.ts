@@ -42,7 +42,7 @@ export function spoofMeasures(ep: Episode, p: SpoofingParams, market: MarketCont
   if (tradedFraction > p.maxTradedFraction || ep.levelTradedQty > p.maxLevelTradedFraction * ep.addedQty) return null;
   const reachTicks = market.reach.ticks(lifetimeMs);
   const slackTicks = p.distVolMultiple * reachTicks;
-  if (ep.distTicksAtAdd > p.maxDistTicks + slackTicks) return null;
+  if (ep.distTicksAtAdd > p.maxDistTicks + slackTicks || ep.distTicksAtAdd < p.minDistTicks) return null;
   if (ep.distTicksAtEnd > p.maxDistTicksAtCancel + p.cancelVolMultiple * reachTicks) return null;
   // A bid spoof pushes the price up (away from the bid); an ask spoof pushes it down.
   const moveAwayTicks = ((ep.mid2AtEnd - ep.mid2AtAdd) / 2) * (ep.side === 0 ? 1 : -1);
