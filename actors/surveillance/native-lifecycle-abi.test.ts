@@ -184,7 +184,7 @@ describe.skipIf(!native)("NativeLifecycle", () => {
         nat.onBook(e);
       }
     }
-    expect(nat.counts).toEqual(ts.counts);
+    expect(nat.counts).toMatchObject(ts.counts);
     expect(nat.qtyAt(BID, 999)).toBe(ts.qtyAt(BID, 999));
     expect(nat.qtyAt(BID, 998.5)).toBe(0);
     expect(nat.qtyAt(ASK, 1001)).toBe(ts.qtyAt(ASK, 1001));

@@ -18,7 +18,7 @@ export const GN_ERR_INVALID = -3;
 export const GN_ERR_HANDLE = -6;
 
 /** The layout this binding was written against (gn_lifecycle_layout). */
-export const LAYOUT = { recordDoubles: 22, counts: 5, touch: 2, state: 8, topFixed: 6 } as const;
+export const LAYOUT = { recordDoubles: 22, counts: 7, touch: 2, state: 8, topFixed: 6 } as const;
 
 export type NativeLifecycleErrorCode = "unavailable" | "abi" | "invalid" | "handle" | "disposed" | "native";
 

@@ -2,7 +2,8 @@
  * The native lifecycle (libgenesis) against the TypeScript one, the
  * reference: after every book update the same counts, touch, size
  * reference, volatility, clock, aggressor totals and level states, and the
- * same opened and closed episodes (every field, trade prints included), on
+ * same opened and closed episodes (every field, trade prints included), and
+ * the near-touch counts quote stuffing would have counted itself, on
  * the real recordings, on those recordings with injected manipulation, on
  * random streams and on the simulated market. Then batch = streaming: one
  * library call per batch, per depth frame or per event gives the same.
@@ -13,6 +14,7 @@ import type { MarketEvent, SymbolSpec } from "../../src/switchboard.ts";
 import { randomEvents } from "../analytics/random-events.ts";
 import { loadRecordedEvents, recordingPath } from "../analytics/recorded-events.ts";
 import { INJECTABLE_TYPES, injectEpisodes } from "./agents/inject.ts";
+import { nearTouchChanges } from "./detectors/quote-stuffing.ts";
 import { loadDiffOnlyEvents } from "./diff-recording.ts";
 import { Lifecycle, type Episode } from "./lifecycle.ts";
 import { nativeLifecycleLibrary, nativeLifecycleStatus } from "./native-lifecycle-lib.ts";
@@ -47,6 +49,7 @@ function compare(spec: SymbolSpec, events: readonly MarketEvent[], params: Lifec
   const ts = new Lifecycle(spec, params);
   const nat = new NativeLifecycle(nativeLifecycleLibrary(), spec, params);
   const totals: Totals = { updates: 0, opened: 0, closed: 0 };
+  const near = new Int32Array(2);
   const fail = (i: number, what: string, a: unknown, b: unknown): never => {
     throw new Error(`event ${i}: ${what} differs: ts=${JSON.stringify(a)} native=${JSON.stringify(b)}`);
   };
@@ -68,6 +71,11 @@ function compare(spec: SymbolSpec, events: readonly MarketEvent[], params: Lifec
         ["refQty", ts.refQty(), nat.refQty()], ["volTicks", ts.volTicks(), nat.volTicks()],
         ["opened", ts.opened.length, nat.opened.length], ["closed", ts.closed.length, nat.closed.length],
       ];
+      // Quote stuffing's own count against the touch after the update (none for a reset).
+      if (e.reset) near.fill(0);
+      else nearTouchChanges(e, ts.bestBidTicks, ts.bestAskTicks, params.nearTicks, near);
+      if (nat.counts.nearTicks !== params.nearTicks) fail(i, "nearTicks", params.nearTicks, nat.counts.nearTicks);
+      scalars.push(["near", near[0]!, nat.counts.near], ["nearBid", near[1]!, nat.counts.nearBid]);
       // The clock and totals read through the library flush the buffered trades: only now and then.
       if (totals.updates % 50 === 0) {
         scalars.push(["now", ts.nowTsMs, nat.nowTsMs], ["cumBid", ts.cumAggressorQty[0]!, nat.cumAggressorQty[0]!], ["cumAsk", ts.cumAggressorQty[1]!, nat.cumAggressorQty[1]!]);
@@ -137,7 +145,7 @@ describe.skipIf(!native)("native lifecycle = TypeScript lifecycle", () => {
     for (let seed = 1; seed <= 6; seed++) closed += compare(SPEC, randomEvents(seed, { events: 4000, spec: SPEC }), BUSY).closed;
     expect(closed).toBeGreaterThan(100);
     // A band a few ticks wide: levels drift across it with open episodes and pending trades.
-    for (let seed = 1; seed <= 6; seed++) compare(SPEC, randomEvents(seed, { events: 4000, spec: SPEC }), { ...BUSY, bandTicks: 3, bandVolMultiple: 1 });
+    for (let seed = 1; seed <= 6; seed++) compare(SPEC, randomEvents(seed, { events: 4000, spec: SPEC }), { ...BUSY, bandTicks: 3, bandVolMultiple: 1, nearTicks: 2 });
   });
 
   test("simulated market", () => {
@@ -186,7 +194,7 @@ type Trace = string[];
 function traceUpdate(life: NativeLifecycle): string {
   const c = life.counts;
   const eps = (list: Episode[]) => list.splice(0).map(frozen).join(";");
-  return [c.adds, c.cancels, c.consumed, c.cancelsBySide.join("/"), life.bestBidTicks, life.bestAskTicks, life.mid2, eps(life.opened), eps(life.closed)].join("|");
+  return [c.adds, c.cancels, c.consumed, c.cancelsBySide.join("/"), c.near, c.nearBid, life.bestBidTicks, life.bestAskTicks, life.mid2, eps(life.opened), eps(life.closed)].join("|");
 }
 
 function streamed(spec: SymbolSpec, events: readonly MarketEvent[], params: LifecycleParams): Trace {

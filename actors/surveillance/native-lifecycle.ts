@@ -13,6 +13,7 @@
  */
 import type { BookUpdate, MarketEvent, SymbolSpec, Trade } from "../../src/switchboard.ts";
 import type { Episode, UpdateCounts } from "./lifecycle.ts";
+import type { NearTouchCounts } from "./detectors/quote-stuffing.ts";
 import { NativeEventColumns, nextPow2 } from "../../src/native-event-columns.ts";
 import { EpisodeMirror } from "./native-episodes.ts";
 import { GN_ERR_HANDLE, GN_ERR_INVALID, GN_OK, LAYOUT, NativeLifecycleError, type LifecycleSymbols, type NativeLifecycleLibrary } from "./native-lifecycle-lib.ts";
@@ -33,7 +34,8 @@ export class NativeLifecycle {
   readonly kind = "native" as const;
   readonly closed: Episode[] = [];
   readonly opened: Episode[] = [];
-  readonly counts: UpdateCounts = { adds: 0, cancels: 0, consumed: 0, cancelsBySide: [0, 0] };
+  /** With the near-touch counts of quote stuffing, against the lifecycle's nearTicks (GN_LIFECYCLE_COUNTS). */
+  readonly counts: UpdateCounts & NearTouchCounts;
   bestBidTicks = NaN;
   bestAskTicks = NaN;
   mid2 = NaN;
@@ -64,6 +66,7 @@ export class NativeLifecycle {
     params: LifecycleParams,
   ) {
     this.symbols = library.symbols;
+    this.counts = { adds: 0, cancels: 0, consumed: 0, cancelsBySide: [0, 0], nearTicks: params.nearTicks, near: 0, nearBid: 0 };
     // gn_lifecycle_params: { uint32 struct_size; uint32 reserved; 15 doubles }, in params.ts order.
     const values = [params.nearTicks, params.depthLevels, params.addWindow, params.depthSampleMs, params.depthWindow, params.depthFactor, params.trackMultiple, params.tradeMatchMs, params.settleMs, params.episodeMergeMs, params.closeFraction, params.volSampleMs, params.volWindow, params.bandTicks, params.bandVolMultiple];
     const raw = new DataView(new ArrayBuffer(8 + 8 * values.length));
@@ -161,6 +164,8 @@ export class NativeLifecycle {
     out.consumed = counts[2]!;
     out.cancelsBySide[0] = counts[3]!;
     out.cancelsBySide[1] = counts[4]!;
+    out.near = counts[5]!;
+    out.nearBid = counts[6]!;
     const bid = (this.bestBidTicks = touch[0]!), ask = (this.bestAskTicks = touch[1]!);
     this.mid2 = bid + ask;
     if (info[1]! > 0 || info[2]! > 0) {
@@ -278,6 +283,8 @@ export class NativeLifecycle {
     counts.consumed = c[o + 2]!;
     counts.cancelsBySide[0] = c[o + 3]!;
     counts.cancelsBySide[1] = c[o + 4]!;
+    counts.near = c[o + 5]!;
+    counts.nearBid = c[o + 6]!;
     this.bestBidTicks = this.touchOut[2 * r]!;
     this.bestAskTicks = this.touchOut[2 * r + 1]!;
     this.mid2 = this.bestBidTicks + this.bestAskTicks;

@@ -129,8 +129,12 @@ typedef struct gn_lifecycle_params {
   double band_vol_multiple;
 } gn_lifecycle_params;
 
-/* int32 outputs per book event: adds, cancels, consumed, bid-side cancels, ask-side cancels. */
-#define GN_LIFECYCLE_COUNTS 5
+/* int32 outputs per book event: adds, cancels, consumed, bid-side cancels, ask-side cancels,
+ * near-touch changes, bid-side near-touch changes. A near-touch change is a level of a non-reset
+ * frame at most near_ticks behind its side's touch after the frame (bid - price for a bid,
+ * price - ask for an ask), inside the spread included, none while that touch is unknown: the
+ * quote-stuffing detector's traffic count (0 for a reset frame). */
+#define GN_LIFECYCLE_COUNTS 7
 /* double outputs per book event: best bid, best ask in ticks after the event (NaN when unknown). */
 #define GN_LIFECYCLE_TOUCH 2
 /* The per-event top record (read for book events only), 6 + 2 * depth_levels doubles:

@@ -81,6 +81,9 @@ struct UpdateCounts {
   int32_t cancels = 0;
   int32_t consumed = 0;
   int32_t cancels_by_side[2] = {0, 0};
+  // Levels within near_ticks behind the touch or inside the spread (GN_LIFECYCLE_COUNTS), all / bids.
+  int32_t near = 0;
+  int32_t near_bid = 0;
 };
 
 class Lifecycle {
@@ -155,7 +158,7 @@ class Lifecycle {
   void free_row(Row& row, double price_ticks);
   // Inlined into the per-level loop: a call per level cost ~5% of a frame (spills, reloads).
   __attribute__((always_inline)) int32_t slot(int side, int32_t price_ticks, double qty);
-  __attribute__((always_inline)) void apply_level(int side, int32_t price_ticks, double qty, double ts);
+  __attribute__((always_inline)) void apply_level(int side, int32_t price_ticks, double qty, double ts, double behind);
   void added(Row& row, int side, int32_t price_ticks, double size, double ts);
   void removed(Row& row, int side, int32_t price_ticks, double size, double qty_after, double ts);
   __attribute__((always_inline)) void far_change(Row& row, int side, int32_t price_ticks, double prev, double qty);

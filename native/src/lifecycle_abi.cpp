@@ -134,6 +134,8 @@ void write_row(const gn::Lifecycle& life, int32_t row, int32_t* out_counts, doub
   counts[2] = c.consumed;
   counts[3] = c.cancels_by_side[0];
   counts[4] = c.cancels_by_side[1];
+  counts[5] = c.near;
+  counts[6] = c.near_bid;
   out_touch[static_cast<std::size_t>(row) * GN_LIFECYCLE_TOUCH] = life.best_bid_ticks();
   out_touch[static_cast<std::size_t>(row) * GN_LIFECYCLE_TOUCH + 1] = life.best_ask_ticks();
 }

@@ -15,7 +15,8 @@
  * the window's level changes must be near the touch (stuffing crowds the
  * touch; a repricing burst moves the whole book). Samples taken during a burst
  * stay out of the baseline so a burst cannot hide itself. Cost per book
- * update: one pass over its level changes with a distance check.
+ * update: one pass over its level changes with a distance check, none when
+ * the lifecycle counted them (NearTouchCounts, the native one).
  */
 import type { BookUpdate } from "../../../src/switchboard.ts";
 import type { Alert } from "../alert.ts";
@@ -23,6 +24,40 @@ import type { UpdateCounts } from "../lifecycle.ts";
 import type { QuoteStuffingParams } from "../params.ts";
 import { IntRollingSample } from "./int-rolling-sample.ts";
 import { clamp01, makeAlert, round, sideName } from "./make-alert.ts";
+
+/**
+ * This update's near-touch level changes as a lifecycle counted them in its own pass over the
+ * levels (the native one does; see GN_LIFECYCLE_COUNTS): the changes at most `nearTicks` behind
+ * their side's touch after the update, inside the spread included, none against an unknown
+ * touch, 0 for a reset. Used when `nearTicks` is the detector's own, instead of a second pass.
+ */
+export interface NearTouchCounts {
+  readonly nearTicks: number;
+  near: number;
+  /** Of them on the bid side. */
+  nearBid: number;
+}
+
+/**
+ * The near-touch level changes of a (non-reset) update: `out` = [changes at most `nearTicks`
+ * behind their side's touch (bid - price for a bid, price - ask for an ask) or inside the
+ * spread (a level just emptied there), of them on the bid side]. A NaN touch is near nothing.
+ */
+export function nearTouchChanges(update: BookUpdate, bestBidTicks: number, bestAskTicks: number, nearTicks: number, out: Int32Array): void {
+  let near = 0, bid = 0;
+  const sides = update.levelSide, prices = update.levelPriceTicks;
+  for (let i = 0, n = sides.length; i < n; i++) {
+    const side = sides[i]!;
+    const price = prices[i]!;
+    const dist = side === 0 ? bestBidTicks - price : price - bestAskTicks;
+    if (dist <= nearTicks) {
+      near++;
+      if (side === 0) bid++;
+    }
+  }
+  out[0] = near;
+  out[1] = bid;
+}
 
 interface Burst {
   tsStart: number;
@@ -95,6 +130,8 @@ class Window {
 
 export class QuoteStuffingDetector {
   private readonly win = new Window();
+  /** nearTouchChanges' output, reused. */
+  private readonly nearOut = new Int32Array(2);
   private tradeTs: number[] = [];
   private tradeHead = 0;
   /** Counts, so the counting sample (RollingSample's answers for less). */
@@ -126,23 +163,21 @@ export class QuoteStuffingDetector {
   }
 
   /** After the lifecycle has seen `update` (its counts are this update's). */
-  onBook(update: BookUpdate, counts: UpdateCounts, bestBidTicks: number, bestAskTicks: number): Alert | null {
+  onBook(update: BookUpdate, counts: UpdateCounts & Partial<NearTouchCounts>, bestBidTicks: number, bestAskTicks: number): Alert | null {
     const p = this.p;
     const ts = update.exchTsMs;
     let near = 0, bid = 0;
-    const sides = update.levelSide, prices = update.levelPriceTicks, nearTicks = p.nearTicks;
-    const n = sides.length;
-    if (!update.reset) {
-      for (let i = 0; i < n; i++) {
-        const side = sides[i]!;
-        const price = prices[i]!;
-        const dist = side === 0 ? bestBidTicks - price : price - bestAskTicks;
-        // Within nearTicks behind the touch, or inside the spread (a level just emptied there).
-        if (dist <= nearTicks) {
-          near++;
-          if (side === 0) bid++;
-        }
-      }
+    const nearTicks = p.nearTicks, n = update.levelSide.length;
+    if (update.reset) {
+      // Nothing counted.
+    } else if (counts.nearTicks === nearTicks) {
+      near = counts.near!;
+      bid = counts.nearBid!;
+    } else {
+      const out = this.nearOut;
+      nearTouchChanges(update, bestBidTicks, bestAskTicks, nearTicks, out);
+      near = out[0]!;
+      bid = out[1]!;
     }
     this.win.push(ts, update.reset ? 0 : n, near, bid, counts.cancels, counts.consumed);
     this.win.expire(ts - p.windowMs);

@@ -23,7 +23,15 @@ interface Pair {
 }
 
 export class WashTradingDetector {
+  /**
+   * The trades of the last pairWindowMs, oldest first: the Trade objects and, alongside, their
+   * time, price and size, which every trade scans (contiguous numbers instead of a pointer chase
+   * per trade object; the scan was most of this detector's cost).
+   */
   private recent: Trade[] = [];
+  private recentTs: number[] = [];
+  private recentPrice: number[] = [];
+  private recentQty: number[] = [];
   private readonly paired = new WeakSet<Trade>();
   private pending: Pair[] = [];
   /** Confirmed pairs: flat [tsMs, qty]. */
@@ -38,23 +46,43 @@ export class WashTradingDetector {
 
   onTrade(t: Trade): void {
     const p = this.p;
-    let w = 0;
-    for (const old of this.recent) if (t.exchTsMs - old.exchTsMs <= p.pairWindowMs) this.recent[w++] = old;
-    this.recent.length = w;
+    const ts = t.exchTsMs, price = t.priceTicks, qty = t.qty;
     const median = this.medianQty;
-    this.sizes.push(t.qty);
+    this.sizes.push(qty);
     this.medianQty = this.sizes.median();
-    if (t.qty >= p.minSizeMultiple * median) {
-      for (const old of this.recent) {
-        if (old.side !== t.side && old.priceTicks === t.priceTicks && Math.abs(old.qty - t.qty) <= 1e-12 * t.qty && !this.paired.has(old)) {
+    // One pass: drops the trades older than the window and finds the first (oldest) kept one
+    // that pairs with this one: opposite aggressor, same price, same size, not paired yet.
+    let search = qty >= p.minSizeMultiple * median;
+    const recent = this.recent, times = this.recentTs, prices = this.recentPrice, qtys = this.recentQty;
+    const tolerance = 1e-12 * qty;
+    let w = 0;
+    for (let i = 0, n = recent.length; i < n; i++) {
+      if (!(ts - times[i]! <= p.pairWindowMs)) continue;
+      if (w !== i) {
+        recent[w] = recent[i]!;
+        times[w] = times[i]!;
+        prices[w] = prices[i]!;
+        qtys[w] = qtys[i]!;
+      }
+      if (search && prices[w] === price && Math.abs(qtys[w]! - qty) <= tolerance) {
+        const old = recent[w]!;
+        if (old.side !== t.side && !this.paired.has(old)) {
           this.paired.add(old);
           this.paired.add(t);
           this.pending.push({ first: old, second: t, decreased: [0, 0] });
-          break;
+          search = false;
         }
       }
+      w++;
     }
-    this.recent.push(t);
+    recent.length = w;
+    times.length = w;
+    prices.length = w;
+    qtys.length = w;
+    recent.push(t);
+    times.push(ts);
+    prices.push(price);
+    qtys.push(qty);
   }
 
   /**

@@ -1,0 +1,44 @@
+import { describe, expect, test } from "bun:test";
+import type { AggressorSide, BookUpdate, Trade } from "../../../src/switchboard.ts";
+import type { Alert } from "../alert.ts";
+import { withDefaults } from "../params.ts";
+import { WashTradingDetector } from "./wash-trading.ts";
+
+/** Every size counts (minSizeMultiple 0): the tests are about pairing. */
+const P = { ...withDefaults().washTrading, minSizeMultiple: 0 };
+let nextId = 1;
+
+function trade(tsMs: number, side: AggressorSide, priceTicks: number, qty: number): Trade {
+  return { kind: "trade", symbol: "X", exchTsMs: tsMs, localTsMs: tsMs, tradeId: nextId++, priceTicks, price: priceTicks / 10, qty, side };
+}
+
+/** A frame that leaves every level as it was (no consumption seen). */
+function frame(tsMs: number): BookUpdate {
+  const none = new Float64Array(0);
+  return { kind: "book", symbol: "X", exchTsMs: tsMs, localTsMs: tsMs, u: tsMs, reset: false, stale: false, levelSide: new Uint8Array(0), levelPriceTicks: none, levelQty: none, topBidPrice: none, topBidQty: none, topAskPrice: none, topAskQty: none };
+}
+
+/** Feeds the trades, then a frame after the last: the confirmed pairs as [first, second] trade ids. */
+function pairs(trades: Trade[]): number[][] {
+  const d = new WashTradingDetector("X", P);
+  const out: Alert[] = [];
+  for (const t of trades) d.onTrade(t);
+  d.onBook(frame(trades[trades.length - 1]!.exchTsMs + 1), () => 0, out);
+  return out.map((a) => (a.evidence.relatedTrades as { tradeId: number }[]).map((t) => t.tradeId));
+}
+
+describe("wash trading pairs", () => {
+  test("the oldest opposite print of the same price and size within the window; each print pairs once", () => {
+    const a = trade(0, "buy", 100, 2), b = trade(10, "buy", 100, 2), c = trade(20, "sell", 100, 2), d = trade(30, "sell", 100, 2), e = trade(40, "sell", 100, 2);
+    expect(pairs([a, b, c, d, e])).toEqual([[a.tradeId, c.tradeId], [b.tradeId, d.tradeId]]);
+  });
+
+  test("not across the window, another price, another size or the same aggressor", () => {
+    const a = trade(0, "buy", 100, 2);
+    expect(pairs([a, trade(P.pairWindowMs + 1, "sell", 100, 2)])).toEqual([]);
+    expect(pairs([a, trade(5, "sell", 101, 2), trade(6, "sell", 100, 2.5), trade(7, "buy", 100, 2)])).toEqual([]);
+    // Dropped prints leave the window in order; a later one inside it still pairs.
+    const b = trade(50, "buy", 100, 2), c = trade(P.pairWindowMs + 20, "sell", 100, 2);
+    expect(pairs([a, b, c])).toEqual([[b.tradeId, c.tradeId]]);
+  });
+});
