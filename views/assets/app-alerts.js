@@ -103,6 +103,10 @@
       height: 260,
       series,
       scales: { x: { time: true }, px: {}, qty: {} },
+      // Exchange times in UTC, like the rest of the page (uPlot would use the browser's zone).
+      tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), "Etc/UTC"),
+      // The scrubber places a vertical cursor; a horizontal crosshair at its arbitrary height means nothing.
+      cursor: { y: false },
       axes: [{ stroke: "#8a94a6" }, { scale: "px", stroke: "#8a94a6", size: 80 }, { scale: "qty", side: 1, stroke: "#8a94a6", grid: { show: false }, size: 50 }],
       hooks: {
         // Shade the alert's own episode so the eye finds it.
