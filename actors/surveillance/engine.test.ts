@@ -111,6 +111,29 @@ describe("spoofing", () => {
     spoof(m, script);
     expect(ofType(detect(BTC, m.events), "spoofing")).toEqual([]);
   });
+  test("one scheme, one alert: a second large bid that rested while a flagged one did is not reported again", () => {
+    const m = new TestMarket(BTC, 0.05, 7);
+    m.run(60_000);
+    const a = m.bestBid - 1, b = m.bestBid - 3, qty = 30 * m.unit;
+    const baseA = m.book.side(BID).qtyAt(a), baseB = m.book.side(BID).qtyAt(b);
+    m.step([[BID, a, baseA + qty]]);
+    m.step([[BID, a, baseA + qty]], 300);
+    m.step([[BID, a, baseA + qty], [BID, b, baseB + qty]]); // 400 ms later: not placed together
+    for (let i = 0; i < 12; i++) {
+      if (i === 1) m.shift(2, [[BID, a, baseA + qty], [BID, b, baseB + qty]]);
+      else if (i >= 2 && i < 8) {
+        m.trade(m.bestAsk, 0.1 * qty, "buy");
+        m.step([[BID, a, baseA + qty], [BID, b, baseB + qty]]);
+      } else m.step([[BID, a, baseA + qty], [BID, b, baseB + qty]]);
+    }
+    m.step([[BID, a, baseA], [BID, b, baseB + qty]]);
+    for (let i = 0; i < 4; i++) m.step([[BID, b, baseB + qty]]);
+    m.step([[BID, b, baseB]]); // pulled 500 ms after the first
+    m.run(3000);
+    const found = ofType(detect(BTC, m.events), "spoofing");
+    expect(found.length).toBe(1);
+    expect((found[0]!.alert.evidence.levels as { priceTicks: number }[])[0]!.priceTicks).toBe(a);
+  });
   test("a large order of another size placed after the cancel is no requote: still flagged", () => {
     const m = new TestMarket(BTC, 0.05, 7);
     spoof(m, { requoteSize: 3 });

@@ -23,7 +23,6 @@ import { withDefaults, type ParamOverrides, type SurveillanceParams } from "./pa
 interface Held {
   readonly episodes: readonly Episode[];
   readonly side: number;
-  readonly endTsMs: number;
   readonly alert: () => Alert;
   /** A lone spoof candidate (dropped when re-quoted, stacked or part of a flagged scheme), not a layering group. */
   readonly spoofCandidate: boolean;
@@ -118,14 +117,14 @@ export class DetectorEngine implements SurveillanceEngine {
         this.held = this.held.filter((h) => h.episodes === layered.members || !h.episodes.some((x) => members.has(x)));
         if (layered.isNew) {
           const group = layered.members;
-          this.held.push({ episodes: group, side: ep.side, endTsMs: ep.endTsMs, alert: () => this.layering.alert(group), spoofCandidate: false });
+          this.held.push({ episodes: group, side: ep.side, alert: () => this.layering.alert(group), spoofCandidate: false });
         }
         continue;
       }
       const m = spoofMeasures(ep, this.params.spoofing, { flow: this.flow, reach: this.reach });
       if (m) {
         const alert = spoofAlert(this.spec.symbol, ep, m, this.params.spoofing);
-        this.held.push({ episodes: [ep], side: ep.side, endTsMs: ep.endTsMs, alert: () => alert, spoofCandidate: true });
+        this.held.push({ episodes: [ep], side: ep.side, alert: () => alert, spoofCandidate: true });
       }
     }
     closed.length = 0;
