@@ -19,8 +19,8 @@ function frame(tsMs: number): BookUpdate {
 }
 
 /** Feeds the trades, then a frame after the last: the confirmed pairs as [first, second] trade ids. */
-function pairs(trades: Trade[]): number[][] {
-  const d = new WashTradingDetector("X", P);
+function pairs(trades: Trade[], params = P): number[][] {
+  const d = new WashTradingDetector("X", params);
   const out: Alert[] = [];
   for (const t of trades) d.onTrade(t);
   d.onBook(frame(trades[trades.length - 1]!.exchTsMs + 1), () => 0, out);
@@ -40,5 +40,27 @@ describe("wash trading pairs", () => {
     // Dropped prints leave the window in order; a later one inside it still pairs.
     const b = trade(50, "buy", 100, 2), c = trade(P.pairWindowMs + 20, "sell", 100, 2);
     expect(pairs([a, b, c])).toEqual([[b.tradeId, c.tradeId]]);
+  });
+
+  test("prints that left the window stay out, however many there were", () => {
+    // Three prints, then one after the window drops them all: the next opposite print of the
+    // second's price and size, inside the window of the fourth but not of the second, pairs with nothing.
+    const w = P.pairWindowMs;
+    const a = trade(0, "buy", 100, 1), b = trade(1, "buy", 101, 2), c = trade(2, "buy", 102, 3);
+    const d = trade(w + 50, "buy", 200, 5), e = trade(w + 51, "sell", 101, 2), f = trade(w + 52, "sell", 200, 5);
+    expect(pairs([a, b, c, d, e, f])).toEqual([[d.tradeId, f.tradeId]]);
+  });
+
+  test("a pair's size is at least minSizeMultiple x the median size of the prints before it", () => {
+    const params = { ...P, minSizeMultiple: 1 };
+    // Sizes 1..64 far apart (median 33), all buys at distinct prices: none pair.
+    const before = Array.from({ length: 64 }, (_, i) => trade(i * 1000, "buy", 1000 + i, i + 1));
+    const t0 = 200_000;
+    const small = [trade(t0, "buy", 100, 30), trade(t0 + 1, "sell", 100, 30)];
+    const large = [trade(t0 + 1000, "buy", 101, 40), trade(t0 + 1001, "sell", 101, 40)];
+    expect(pairs([...before, ...small, ...large], params)).toEqual([[large[0]!.tradeId, large[1]!.tradeId]]);
+    expect(pairs([...before, ...small], { ...params, minSizeMultiple: 0.9 })).toEqual([[small[0]!.tradeId, small[1]!.tradeId]]);
+    // An empty size window (tradeWindow 0) has no median: nothing is large enough once a print was seen.
+    expect(pairs(small, { ...params, tradeWindow: 0 })).toEqual([]);
   });
 });

@@ -12,7 +12,7 @@
 import type { Alert } from "../alert.ts";
 import type { BookUpdate, Trade } from "../../../src/switchboard.ts";
 import type { WashTradingParams } from "../params.ts";
-import { RollingSample } from "../rolling.ts";
+import { LazyRollingSample } from "../rolling-lazy.ts";
 import { clamp01, makeAlert, round } from "./make-alert.ts";
 
 interface Pair {
@@ -32,31 +32,37 @@ export class WashTradingDetector {
   private recentTs: number[] = [];
   private recentPrice: number[] = [];
   private recentQty: number[] = [];
+  /**
+   * How many of them are in the window: the arrays are never shortened (setting an array's
+   * length is a runtime call, and most trades drop the ones before them), the slots past it are
+   * overwritten by the next trades.
+   */
+  private recentCount = 0;
   private readonly paired = new WeakSet<Trade>();
   private pending: Pair[] = [];
   /** Confirmed pairs: flat [tsMs, qty]. */
   private confirmed: number[] = [];
-  private readonly sizes: RollingSample;
-  /** The size sample's median as of the last push (0 before any): read once per push. */
-  private medianQty = 0;
+  /**
+   * Recent trade sizes: a print pairs only if at least minSizeMultiple x their median before it
+   * (0 before any). Read only when a print finds a partner, which few do: pushes stay cheap.
+   */
+  private readonly sizes: LazyRollingSample;
 
   constructor(private readonly symbol: string, private readonly p: WashTradingParams) {
-    this.sizes = new RollingSample(p.tradeWindow);
+    this.sizes = new LazyRollingSample(p.tradeWindow);
   }
 
   onTrade(t: Trade): void {
     const p = this.p;
     const ts = t.exchTsMs, price = t.priceTicks, qty = t.qty;
-    const median = this.medianQty;
-    this.sizes.push(qty);
-    this.medianQty = this.sizes.median();
     // One pass: drops the trades older than the window and finds the first (oldest) kept one
-    // that pairs with this one: opposite aggressor, same price, same size, not paired yet.
-    let search = qty >= p.minSizeMultiple * median;
+    // that pairs with this one: opposite aggressor, same price, same size, not paired yet; the
+    // size test (the same for every partner) only once one is found.
+    let search = true;
     const recent = this.recent, times = this.recentTs, prices = this.recentPrice, qtys = this.recentQty;
     const tolerance = 1e-12 * qty;
     let w = 0;
-    for (let i = 0, n = recent.length; i < n; i++) {
+    for (let i = 0, n = this.recentCount; i < n; i++) {
       if (!(ts - times[i]! <= p.pairWindowMs)) continue;
       if (w !== i) {
         recent[w] = recent[i]!;
@@ -67,22 +73,35 @@ export class WashTradingDetector {
       if (search && prices[w] === price && Math.abs(qtys[w]! - qty) <= tolerance) {
         const old = recent[w]!;
         if (old.side !== t.side && !this.paired.has(old)) {
-          this.paired.add(old);
-          this.paired.add(t);
-          this.pending.push({ first: old, second: t, decreased: [0, 0] });
           search = false;
+          if (this.largeEnough(qty)) {
+            this.paired.add(old);
+            this.paired.add(t);
+            this.pending.push({ first: old, second: t, decreased: [0, 0] });
+          }
         }
       }
       w++;
     }
-    recent.length = w;
-    times.length = w;
-    prices.length = w;
-    qtys.length = w;
-    recent.push(t);
-    times.push(ts);
-    prices.push(price);
-    qtys.push(qty);
+    this.sizes.push(qty);
+    if (w === recent.length) {
+      recent.push(t);
+      times.push(ts);
+      prices.push(price);
+      qtys.push(qty);
+    } else {
+      recent[w] = t;
+      times[w] = ts;
+      prices[w] = price;
+      qtys[w] = qty;
+    }
+    this.recentCount = w + 1;
+  }
+
+  /** At least minSizeMultiple x the median of the sizes before this print (0 before any). */
+  private largeEnough(qty: number): boolean {
+    const sizes = this.sizes;
+    return qty >= this.p.minSizeMultiple * (sizes.pushes === 0 ? 0 : sizes.median());
   }
 
   /**
