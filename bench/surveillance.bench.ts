@@ -17,6 +17,16 @@
  *   per depth frame (as the engine drives it), episodes materialised.
  * - surveillance.native.lifecycle_batch_ns_per_update: the same, one call per 64-event batch.
  * - surveillance.native.eth_ns_per_update: the native engine on ethusdt_20240718.
+ * - surveillance.native.two_symbols_ns_per_update: both recordings merged by exchange time and
+ *   cut into 64-event batches, each batch's events grouped per symbol and fed to that symbol's
+ *   engine, as the service does (surveillance.machine.ts `detect`); ns per book update over both
+ *   symbols. Two engines taking turns evict each other's tables from the caches, which one
+ *   engine alone never sees.
+ * - surveillance.native.eth_fresh_ns_per_update, surveillance.native.two_symbols_fresh_ns_per_update:
+ *   the same with each batch's events copied just before its process() call (the copy
+ *   untimed). In the service the engine reads a batch that the decoder, the book and analytics
+ *   have just written and read; every other figure here reads events parsed before the timing
+ *   began, cold in the caches.
  * Without the library only the ts figures are printed.
  */
 import type { MarketEvent, SymbolSpec } from "../src/switchboard.ts";
@@ -34,8 +44,11 @@ const BATCH = 64;
 interface Case {
   readonly name: string;
   readonly updates: number;
-  /** Builds the subject outside the timing; returns the timed run and the clean-up. */
-  readonly prepare: () => { run: () => void; dispose: () => void };
+  /**
+   * Builds the subject outside the timing; returns the timed run and the clean-up. A run that
+   * returns a number timed its own parts (ns), leaving out work that is not the subject's.
+   */
+  readonly prepare: () => { run: () => number | void; dispose: () => void };
 }
 
 function median(values: number[]): number {
@@ -49,8 +62,8 @@ function timeInterleaved(cases: readonly Case[]): Map<string, number> {
     for (const c of cases) {
       const { run, dispose } = c.prepare();
       const t0 = Bun.nanoseconds();
-      run();
-      const dt = Bun.nanoseconds() - t0;
+      const own = run();
+      const dt = typeof own === "number" ? own : Bun.nanoseconds() - t0;
       dispose();
       if (round >= 0) ns.get(c.name)!.push(dt / c.updates);
     }
@@ -64,16 +77,54 @@ function batches(events: MarketEvent[]): MarketEvent[][] {
   return out;
 }
 
-function engineCase(name: string, spec: SymbolSpec, events: MarketEvent[], lifecycle: LifecycleKind): Case {
-  const parts = batches(events);
+/** A copy of an event, its arrays written anew: as warm in the caches as a fresh decode leaves it. */
+function freshCopy(e: MarketEvent): MarketEvent {
+  if (e.kind === "trade") return { ...e };
+  return { ...e, levelSide: e.levelSide.slice(), levelPriceTicks: e.levelPriceTicks.slice(), levelQty: e.levelQty.slice(), topBidPrice: e.topBidPrice.slice(), topBidQty: e.topBidQty.slice(), topAskPrice: e.topAskPrice.slice(), topAskQty: e.topAskQty.slice() };
+}
+
+/**
+ * Engines (one per spec) fed a plan of per-engine batches. `fresh`: each batch is copied just
+ * before its process() call and only the calls are timed.
+ */
+function planCase(name: string, specs: readonly SymbolSpec[], plan: readonly { engine: number; events: MarketEvent[] }[], lifecycle: LifecycleKind, fresh: boolean): Case {
   return {
     name,
-    updates: events.filter((e) => e.kind === "book").length,
+    updates: plan.reduce((n, p) => n + p.events.filter((e) => e.kind === "book").length, 0),
     prepare: () => {
-      const engine = createSurveillanceEngine(spec, {}, lifecycle);
-      return { run: () => { for (const b of parts) engine.process(b); }, dispose: () => engine.dispose() };
+      const engines = specs.map((spec) => createSurveillanceEngine(spec, {}, lifecycle));
+      const run = fresh
+        ? () => {
+          let ns = 0;
+          for (const p of plan) {
+            const events = p.events.map(freshCopy);
+            const t0 = Bun.nanoseconds();
+            engines[p.engine]!.process(events);
+            ns += Bun.nanoseconds() - t0;
+          }
+          return ns;
+        }
+        : () => { for (const p of plan) engines[p.engine]!.process(p.events); };
+      return { run, dispose: () => { for (const e of engines) e.dispose(); } };
     },
   };
+}
+
+function engineCase(name: string, spec: SymbolSpec, events: MarketEvent[], lifecycle: LifecycleKind, fresh = false): Case {
+  return planCase(name, [spec], batches(events).map((b) => ({ engine: 0, events: b })), lifecycle, fresh);
+}
+
+/** Both symbols' events merged by exchange time (stable: each recording's order kept), batched, split per symbol. */
+function twoSymbolCase(name: string, recordings: readonly { spec: SymbolSpec; events: MarketEvent[] }[], fresh = false): Case {
+  const merged = recordings.flatMap((r) => r.events).sort((a, b) => a.exchTsMs - b.exchTsMs);
+  const plan: { engine: number; events: MarketEvent[] }[] = [];
+  for (const batch of batches(merged)) {
+    for (let s = 0; s < recordings.length; s++) {
+      const own = batch.filter((e) => e.symbol === recordings[s]!.spec.symbol);
+      if (own.length > 0) plan.push({ engine: s, events: own });
+    }
+  }
+  return planCase(name, recordings.map((r) => r.spec), plan, "native", fresh);
 }
 
 function lifecycleCase(name: string, spec: SymbolSpec, events: MarketEvent[], lifecycle: LifecycleKind): Case {
@@ -126,6 +177,9 @@ async function measure(kind: LifecycleKind): Promise<BenchResult[]> {
       lifecycleCase("surveillance.native.lifecycle_ns_per_update", btc.spec, btc.events, "native"),
       lifecycleBatchCase("surveillance.native.lifecycle_batch_ns_per_update", btc.spec, btc.events),
       engineCase("surveillance.native.eth_ns_per_update", eth.spec, eth.events, "native"),
+      engineCase("surveillance.native.eth_fresh_ns_per_update", eth.spec, eth.events, "native", true),
+      twoSymbolCase("surveillance.native.two_symbols_ns_per_update", [btc, eth]),
+      twoSymbolCase("surveillance.native.two_symbols_fresh_ns_per_update", [btc, eth], true),
     ];
   const ns = timeInterleaved(cases);
   return cases.map((c) => ({ bench: c.name, value: Math.round(ns.get(c.name)!), unit: "ns" }));
