@@ -5,8 +5,8 @@ import { episodeTypes, runEvalDetectors } from "./eval-detectors.ts";
 const KEYS = ["precision", "recall", "f1", "delayMsMedian", "falseAlarmsPerHour"];
 
 function checkShape(report: any): void {
-  expect(Object.keys(report).sort()).toEqual(["baseline", "detectors", "input"]);
-  for (const group of [report.detectors, report.baseline]) {
+  expect(Object.keys(report).sort()).toEqual(["baseline", "detectors", "detectorsCountingOverrun", "input"]);
+  for (const group of [report.detectors, report.detectorsCountingOverrun, report.baseline]) {
     expect(Object.keys(group)).toEqual([...INJECTABLE_TYPES]);
     for (const type of INJECTABLE_TYPES) {
       expect(Object.keys(group[type])).toEqual(KEYS);

@@ -184,9 +184,11 @@ function resting(r: Rand, t0: number, ctx: AgentContext, type: "spoofing" | "lay
   d.actions.push({
     tsMs: t0 + lifeMs,
     run(o) {
-      if (!d.label.placed || ended) return;
-      o.cancel(t0 + lifeMs, orders);
-      end(t0 + lifeMs);
+      if (!d.label.placed) return;
+      // After an overrun the layers the market did not reach are still pulled as planned, and the
+      // episode (void in the eval) lasts until then: no synthetic order outlives its label.
+      const pulled = o.cancel(t0 + lifeMs, orders);
+      if (!ended || pulled > 0) end(t0 + lifeMs);
     },
   });
   return d;

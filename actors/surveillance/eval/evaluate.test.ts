@@ -55,6 +55,9 @@ describe("matching alerts to episodes", () => {
     const eps = [episode("spoofing", "bid", 10_000, 12_000), episode("spoofing", "bid", 20_000, 20_400, true)];
     const counts = matchType("spoofing", [at(alert("spoofing", "bid", 12_100)), at(alert("spoofing", "bid", 20_500)), at(alert("spoofing", "bid", 40_000))], eps);
     expect(counts).toEqual({ alerts: 2, matchedAlerts: 1, episodes: 1, detectedEpisodes: 1, delaysMs: [100] });
+    // Counted like any other episode instead (the stricter reading the report also gives):
+    expect(matchType("spoofing", [at(alert("spoofing", "bid", 12_100)), at(alert("spoofing", "bid", 20_500)), at(alert("spoofing", "bid", 40_000))], eps, false))
+      .toEqual({ alerts: 3, matchedAlerts: 2, episodes: 2, detectedEpisodes: 2, delaysMs: [100, 100] });
   });
 
   test("median", () => {

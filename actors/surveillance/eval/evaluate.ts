@@ -9,7 +9,8 @@
  * An alert matches an episode of the same type and symbol (and the same book
  * side for the types whose side is unambiguous: spoofing, layering, quote
  * stuffing) when it is detected within [tsStart, tsEnd + 1 s]. Precision =
- * matching alerts / alerts on the injected streams; recall = episodes with a
+ * matching alerts / alerts on the injected streams (an alert that only
+ * matches a void, overrun episode is left out of both); recall = episodes with a
  * matching alert / episodes; delay = detection time - episode tsEnd of the
  * first matching alert, median over detected episodes. False alarms per hour
  * are the alerts of that type on the clean streams (nothing injected) per
@@ -77,14 +78,15 @@ export interface MatchCounts {
 }
 
 /**
- * Counts for one type; `detections` and `episodes` may span several symbols. Overrun episodes
- * (the market moved through the fake order: a fill, not a spoof) are void: they are not
- * episodes to find, and an alert on one counts neither as correct nor as false.
+ * Counts for one type; `detections` and `episodes` may span several symbols. With `voidOverrun`
+ * (the default), overrun episodes (the market moved through the fake order: a fill, not a
+ * spoof) are void: they are not episodes to find, and an alert on one counts neither as correct
+ * nor as false. Without it they count like any other episode.
  */
-export function matchType(type: InjectableType, detections: readonly Detection[], episodes: readonly Episode[]): MatchCounts {
+export function matchType(type: InjectableType, detections: readonly Detection[], episodes: readonly Episode[], voidOverrun = true): MatchCounts {
   const ofType = detections.filter((d) => d.alert.type === type);
-  const eps = episodes.filter((e) => e.type === type && !e.overrun);
-  const voided = episodes.filter((e) => e.type === type && e.overrun);
+  const eps = episodes.filter((e) => e.type === type && !(voidOverrun && e.overrun));
+  const voided = voidOverrun ? episodes.filter((e) => e.type === type && e.overrun) : [];
   let matchedAlerts = 0;
   let falseAlerts = 0;
   for (const d of ofType) {
@@ -142,16 +144,34 @@ export function streamHours(streams: readonly CleanInput[]): number {
   return ms / 3_600_000;
 }
 
-/** Runs the engine over every labelled and clean stream and scores each injectable type. */
-export function evaluateEngine(createEngine: (spec: SymbolSpec) => SurveillanceEngine, labelled: readonly LabelledInput[], clean: readonly CleanInput[]): MetricsByType {
-  const detections = labelled.flatMap((s) => detect(createEngine, s.spec, s.events));
-  const cleanDetections = clean.flatMap((s) => detect(createEngine, s.spec, s.events));
-  const episodes = labelled.flatMap((s) => s.episodes);
-  const hours = streamHours(clean);
+/** What an engine found on every labelled and clean stream (scored by `scoreRun`). */
+export interface DetectionRun {
+  readonly detections: readonly Detection[];
+  readonly cleanDetections: readonly Detection[];
+  readonly episodes: readonly Episode[];
+  readonly cleanHours: number;
+}
+
+export function runEngine(createEngine: (spec: SymbolSpec) => SurveillanceEngine, labelled: readonly LabelledInput[], clean: readonly CleanInput[]): DetectionRun {
+  return {
+    detections: labelled.flatMap((s) => detect(createEngine, s.spec, s.events)),
+    cleanDetections: clean.flatMap((s) => detect(createEngine, s.spec, s.events)),
+    episodes: labelled.flatMap((s) => s.episodes),
+    cleanHours: streamHours(clean),
+  };
+}
+
+/** Each injectable type's metrics; `voidOverrun` as in matchType. */
+export function scoreRun(run: DetectionRun, voidOverrun = true): MetricsByType {
   const out = {} as Record<InjectableType, TypeMetrics>;
   for (const type of INJECTABLE_TYPES) {
-    const cleanAlerts = cleanDetections.filter((d) => d.alert.type === type).length;
-    out[type] = metrics(matchType(type, detections, episodes), cleanAlerts, hours);
+    const cleanAlerts = run.cleanDetections.filter((d) => d.alert.type === type).length;
+    out[type] = metrics(matchType(type, run.detections, run.episodes, voidOverrun), cleanAlerts, run.cleanHours);
   }
   return out;
+}
+
+/** Runs the engine over every labelled and clean stream and scores each injectable type. */
+export function evaluateEngine(createEngine: (spec: SymbolSpec) => SurveillanceEngine, labelled: readonly LabelledInput[], clean: readonly CleanInput[]): MetricsByType {
+  return scoreRun(runEngine(createEngine, labelled, clean));
 }
