@@ -36,6 +36,8 @@ interface SpoofScript {
   distTicks?: number;
   /** At the cancel, a bid of this multiple of the size is placed where the pulled one would be had it followed the price. */
   requoteSize?: number;
+  /** How far the price lifts while the bid rests (default 2 ticks). */
+  liftTicks?: number;
   /** A second large bid one tick further out, placed and pulled with the first. */
   stacked?: boolean;
 }
@@ -46,7 +48,7 @@ interface SpoofScript {
  * Returns the cancel time.
  */
 function spoof(m: TestMarket, s: SpoofScript = {}): number {
-  const { sizeUnits = 30, lifetimeMs = 2000, traded = false, move = true, opposite = move, distTicks = 1, requoteSize, stacked = false } = s;
+  const { sizeUnits = 30, lifetimeMs = 2000, traded = false, move = true, opposite = move, distTicks = 1, requoteSize, stacked = false, liftTicks = 2 } = s;
   m.run(60_000);
   const price = m.bestBid - distTicks;
   const qty = sizeUnits * m.unit;
@@ -57,7 +59,7 @@ function spoof(m: TestMarket, s: SpoofScript = {}): number {
   if (!move) m.backgroundTrades = false;
   const steps = Math.max(1, Math.round(lifetimeMs / 100) - 2);
   for (let i = 0; i < steps; i++) {
-    if (move && i === 2) m.shift(2, resting());
+    if (move && i === 2) m.shift(liftTicks, resting());
     else if (opposite && i >= 3 && i < 7) {
       // Separate taker orders spread over the rest (one order's prints would count as one).
       m.trade(m.bestAsk, 0.1 * qty, "buy");
@@ -72,7 +74,7 @@ function spoof(m: TestMarket, s: SpoofScript = {}): number {
   if (!traded) {
     const pulled: [number, number, number][] = [[BID, price, base]];
     if (stacked) pulled.push([BID, price - 1, stackBase]);
-    if (requoteSize !== undefined) pulled.push([BID, price + 2, m.book.side(BID).qtyAt(price + 2) + requoteSize * qty]);
+    if (requoteSize !== undefined) pulled.push([BID, price + liftTicks, m.book.side(BID).qtyAt(price + liftTicks) + requoteSize * qty]);
     m.step(pulled);
   }
   const cancelTs = m.tsMs;
@@ -105,6 +107,7 @@ describe("spoofing", () => {
     ["price lifts but nothing trades on the other side", { opposite: false }],
     ["joined the touch: a quote meant to trade", { distTicks: 0 }],
     ["re-placed at its size where the price went: a quote following the price", { requoteSize: 1 }],
+    ["re-placed at its size 15 ticks up, where the price went (beyond requoteTicks of the old price)", { requoteSize: 1, liftTicks: 15 }],
     ["placed and pulled with a second large bid: a stack, layering's to judge", { stacked: true }],
   ] as const)("near-miss (%s) is not flagged", (_name, script) => {
     const m = new TestMarket(BTC, 0.05, 7);
@@ -189,6 +192,32 @@ describe("layering", () => {
     expect(layering[0]!.alert.score).toBeGreaterThanOrEqual(50);
     expect((layering[0]!.alert.evidence.levels as unknown[]).length).toBe(4);
     expect(ofType(found, "spoofing")).toEqual([]); // the layers are not double-reported
+  });
+  test("a lone large ask pulled while a layering group on its side is still held is part of that scheme, not a spoof", () => {
+    const m = new TestMarket(ETH, 2, 11);
+    m.run(60_000);
+    const lone = m.bestAsk + 1, top = lone + 3; // three ticks out: not one of the stack's levels
+    const at = (price: number) => m.book.side(ASK).qtyAt(price);
+    const loneBefore: [number, number, number] = [ASK, lone, at(lone)];
+    const loneUp: [number, number, number] = [ASK, lone, loneBefore[2] + 6 * m.unit];
+    m.step([loneUp]); // 100 ms before the stack: placed apart from it
+    const before: [number, number, number][] = [], placed: [number, number, number][] = [];
+    for (let i = 0; i < 3; i++) {
+      before.push([ASK, top + i, at(top + i)]);
+      placed.push([ASK, top + i, 6 * m.unit + before[i]![2]]);
+    }
+    m.step([loneUp, ...placed]);
+    m.shift(-2, [loneUp, ...placed]);
+    for (let i = 0; i < 5; i++) {
+      if (i < 3) m.trade(m.bestBid, 0.1 * 4 * 6 * m.unit, "sell");
+      m.step([loneUp, ...placed]);
+    }
+    m.step([loneBefore, ...placed]); // the lone order goes first...
+    m.step(before); // ...the stack 100 ms later, so the lone candidate is judged while the group is held
+    m.run(3000);
+    const found = detect(ETH, m.events);
+    expect(ofType(found, "layering").length).toBe(1);
+    expect(ofType(found, "spoofing")).toEqual([]);
   });
   test("two layers are not layering", () => {
     const m = new TestMarket(ETH, 2, 11);

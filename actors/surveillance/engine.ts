@@ -41,8 +41,8 @@ export class DetectorEngine implements SurveillanceEngine {
   private readonly pressure: BookPressureDetector;
   private readonly gaps: LiquidityGapDetector;
   private held: Held[] = [];
-  /** Per side, the span [startTsMs, endTsMs] of the last spoofing or layering alert released. */
-  private readonly lastFlagged: number[][] = [[-Infinity, -Infinity], [-Infinity, -Infinity]];
+  /** Per side, the spans of spoofing and layering alerts released lately: flat [startTsMs, endTsMs]. */
+  private readonly flagged: number[][] = [[], []];
   /** Large episodes opened recently, per side (requote evidence). */
   private readonly recentLarge: Episode[][] = [[], []];
   private readonly qtyAt = (side: number, priceTicks: number): number => this.lifecycle.qtyAt(side, priceTicks);
@@ -133,19 +133,34 @@ export class DetectorEngine implements SurveillanceEngine {
   private releaseHeld(ts: number, out: Alert[]): void {
     if (this.held.length === 0) return;
     const holdMs = this.params.spoofing.holdMs;
-    let w = 0;
-    for (const h of this.held) {
-      // Held from the latest member's cancel, so a group's later layers can still join.
+    // Held from the latest member's cancel, so a group's later layers can still join.
+    const due = this.held.filter((h) => ts - span(h.episodes)[1] >= holdMs);
+    if (due.length === 0) return;
+    this.held = this.held.filter((h) => !due.includes(h));
+    // Layering groups first, so that a spoof candidate due with one is judged against it.
+    due.sort((a, b) => Number(a.spoofCandidate) - Number(b.spoofCandidate));
+    for (const h of due) {
       const [startTsMs, endTsMs] = span(h.episodes);
-      if (ts - endTsMs < holdMs) this.held[w++] = h;
-      else if (!(h.spoofCandidate && (this.requoted(h) || this.partOfFlagged(h, startTsMs, endTsMs) || this.stacked(h)))) {
-        out.push(h.alert());
-        this.lastFlagged[h.side] = [startTsMs, endTsMs];
-        // The flagged window's opposite trading is not what that side usually does: keep it out of later baselines.
-        this.flow.exclude(1 - h.side, startTsMs, endTsMs);
-      }
+      if (h.spoofCandidate && (this.requoted(h) || this.partOfFlagged(h, startTsMs, endTsMs) || this.stacked(h))) continue;
+      out.push(h.alert());
+      this.noteFlagged(h.side, startTsMs, endTsMs, ts);
+      // The flagged window's opposite trading is not what that side usually does: keep it out of later baselines.
+      this.flow.exclude(1 - h.side, startTsMs, endTsMs);
     }
-    this.held.length = w;
+  }
+
+  /** Remembers a released alert's span; forgets those no later candidate can overlap. */
+  private noteFlagged(side: number, startTsMs: number, endTsMs: number, ts: number): void {
+    const spans = this.flagged[side]!;
+    const horizonTsMs = ts - this.params.spoofing.maxLifetimeMs - this.params.spoofing.holdMs - this.params.layering.maxLifetimeMs;
+    let w = 0;
+    for (let i = 0; i < spans.length; i += 2) {
+      if (spans[i + 1]! < horizonTsMs) continue;
+      spans[w++] = spans[i]!;
+      spans[w++] = spans[i + 1]!;
+    }
+    spans.length = w;
+    spans.push(startTsMs, endTsMs);
   }
 
   /**
@@ -155,8 +170,8 @@ export class DetectorEngine implements SurveillanceEngine {
    * order that happened to be pulled while a manipulator traded).
    */
   private partOfFlagged(h: Held, startTsMs: number, endTsMs: number): boolean {
-    const [fromTsMs, toTsMs] = this.lastFlagged[h.side]!;
-    if (startTsMs <= toTsMs && endTsMs >= fromTsMs) return true;
+    const spans = this.flagged[h.side]!;
+    for (let i = 0; i < spans.length; i += 2) if (startTsMs <= spans[i + 1]! && endTsMs >= spans[i]!) return true;
     for (const other of this.held) {
       if (other === h || other.spoofCandidate || other.side !== h.side) continue;
       const [otherFrom, otherTo] = span(other.episodes);
