@@ -74,6 +74,24 @@ function behind(side: number, touchTicks: number, ticks: number): number {
   return side === BID ? touchTicks - ticks : touchTicks + ticks;
 }
 
+/**
+ * An aggressive order of up to `wantQty` at `side`'s touch, taking what it shows over at most
+ * OPPOSITE_WALK_LEVELS levels (a larger order walks a thin book, it does not wait for it).
+ * Returns the quantity printed.
+ */
+function takeShown(o: Overlay, tsMs: number, side: number, wantQty: number, aggressor: "buy" | "sell"): number {
+  let price = best(o, side);
+  let left = wantQty, printed = 0;
+  for (let level = 0; level < OPPOSITE_WALK_LEVELS && left > 0 && !Number.isNaN(price); level++) {
+    const qty = Math.min(left, o.shownQty(side, price));
+    if (qty > 0) o.trade(tsMs, price, qty, aggressor);
+    printed += qty;
+    left = Number((left - qty).toFixed(12));
+    price = o.nextPriceTicks(side, price);
+  }
+  return printed;
+}
+
 function draft(type: InjectableType, side: number, t0: number): Draft {
   return { label: { type, side: sideName(side), tsStart: t0, tsEnd: t0, placed: false, priceTicks: [], qty: [], overrun: false }, actions: [] };
 }
@@ -152,18 +170,7 @@ function resting(r: Rand, t0: number, ctx: AgentContext, type: "spoofing" | "lay
   const print = (o: Overlay, printAt: number, wantQty: (perPrintQty: number) => number) => {
     if (!d.label.placed || ended) return;
     const other = side === BID ? ASK : BID;
-    let price = best(o, other);
-    if (Number.isNaN(price)) return;
-    let left = wantQty(lots(ctx, oppositeQty / prints));
-    const aggressor = other === ASK ? "buy" : "sell";
-    for (let level = 0; level < OPPOSITE_WALK_LEVELS && left > 0; level++) {
-      const qty = Math.min(left, o.shownQty(other, price));
-      if (qty > 0) o.trade(printAt, price, qty, aggressor);
-      printedQty += qty;
-      left = Number((left - qty).toFixed(12));
-      price = o.nextPriceTicks(other, price);
-      if (Number.isNaN(price)) break;
-    }
+    printedQty += takeShown(o, printAt, other, wantQty(lots(ctx, oppositeQty / prints)), other === ASK ? "buy" : "sell");
   };
   let lastPrintAt = t0;
   for (let j = 0; j < prints; j++) {
@@ -311,17 +318,8 @@ function momentumIgnition(r: Rand, t0: number, ctx: AgentContext): Draft {
     d.actions.push({
       tsMs: printAt,
       run(o) {
-        if (!d.label.placed) return;
-        let price = best(o, other);
-        if (Number.isNaN(price)) return;
-        let left = lots(ctx, (unwindShare * takenQty) / prints);
-        for (let level = 0; level < OPPOSITE_WALK_LEVELS && left > 0; level++) {
-          const qty = Math.min(left, o.shownQty(other, price));
-          if (qty > 0) o.trade(printAt, price, qty, aggressor === "buy" ? "sell" : "buy");
-          left = Number((left - qty).toFixed(12));
-          price = o.nextPriceTicks(other, price);
-          if (Number.isNaN(price)) break;
-        }
+        if (!d.label.placed || Number.isNaN(best(o, other))) return;
+        takeShown(o, printAt, other, lots(ctx, (unwindShare * takenQty) / prints), aggressor === "buy" ? "sell" : "buy");
         d.label.tsEnd = printAt;
       },
     });
