@@ -78,6 +78,29 @@ describe.skipIf(!native)("raw C ABI", () => {
     expect(s.gn_lifecycle_free(again)).toBe(GN_OK);
   });
 
+  test("every level is validated, at any position of the frame (paired and odd ones), with the bounds exact", () => {
+    const h = newHandle();
+    const info = new Int32Array(3), counts = new Int32Array(7), touch = new Float64Array(2), sizes = new Int32Array(7);
+    const bidPrice = Float64Array.of(100), askPrice = Float64Array.of(100.1);
+    const frame = (price: number[], qty: number[], side: number[]) => {
+      sizes.set([0, 1, price.length, 1, 0, 1, 0]);
+      return s.gn_lifecycle_frame(h, sizes, 1000, null, null, null, null, Uint8Array.from(side), Float64Array.from(price), Float64Array.from(qty), bidPrice, null, askPrice, null, counts, touch, info);
+    };
+    const badPrices = [1000.5, 2 ** 31, -(2 ** 31), 2 ** 31 - 0.5, NaN, Infinity, -Infinity, 2 ** 52 + 2];
+    const badQty = [-1, -Number.MIN_VALUE, NaN, Infinity, -Infinity];
+    for (let n = 1; n <= 5; n++) {
+      for (let at = 0; at < n; at++) {
+        const price = Array.from({ length: n }, (_, i) => 1000 + i), qty = Array(n).fill(1), side = Array(n).fill(BID);
+        for (const bad of badPrices) expect(frame(price.map((p, i) => (i === at ? bad : p)), qty, side)).toBe(GN_ERR_INVALID);
+        for (const bad of badQty) expect(frame(price, qty.map((q, i) => (i === at ? bad : q)), side)).toBe(GN_ERR_INVALID);
+        expect(frame(price, qty, side.map((x, i) => (i === at ? 2 : x)))).toBe(GN_ERR_INVALID);
+        // The bounds themselves are valid: +-(2^31 - 1), -0, a quantity of 0 and the largest finite one.
+        for (const edge of [2 ** 31 - 1, -(2 ** 31 - 1), -0]) expect(frame(price.map((p, i) => (i === at ? edge : p)), qty, side)).toBe(GN_OK);
+        for (const edge of [0, Number.MAX_VALUE]) expect(frame(price, qty.map((q, i) => (i === at ? edge : q)), side)).toBe(GN_OK);
+      }
+    }
+  });
+
   test("invalid events, null buffers and a short output buffer change nothing", () => {
     const h = newHandle();
     const info = new Int32Array(3), counts = new Int32Array(5 * 4), touch = new Float64Array(2 * 4), sizes = new Int32Array(7);

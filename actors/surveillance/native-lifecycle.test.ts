@@ -10,7 +10,7 @@
  */
 import { describe, expect, test } from "bun:test";
 import { existsSync } from "node:fs";
-import type { MarketEvent, SymbolSpec } from "../../src/switchboard.ts";
+import type { BookUpdate, MarketEvent, SymbolSpec, Trade } from "../../src/switchboard.ts";
 import { randomEvents } from "../analytics/random-events.ts";
 import { loadRecordedEvents, recordingPath } from "../analytics/recorded-events.ts";
 import { INJECTABLE_TYPES, injectEpisodes } from "./agents/inject.ts";
@@ -152,6 +152,38 @@ describe.skipIf(!native)("native lifecycle = TypeScript lifecycle", () => {
     const m = new TestMarket(SPEC, 1, 7);
     m.run(120_000);
     expect(compare(SPEC, m.events).opened).toBeGreaterThan(0);
+  });
+
+  test("pending prints leave when spent (a remainder of at most 1e-12, a print of 0) or older than tradeMatchMs, whatever came after them", () => {
+    const top = (ticks: number) => Float64Array.of(ticks * SPEC.tickSize);
+    const book = (tsMs: number, levels: [number, number, number][], reset = false): BookUpdate => ({
+      kind: "book", symbol: SPEC.symbol, exchTsMs: tsMs, localTsMs: tsMs, u: tsMs, reset, stale: false,
+      levelSide: Uint8Array.from(levels, (l) => l[0]), levelPriceTicks: Float64Array.from(levels, (l) => l[1]), levelQty: Float64Array.from(levels, (l) => l[2]),
+      topBidPrice: top(110), topBidQty: Float64Array.of(5), topAskPrice: top(111), topAskQty: Float64Array.of(5),
+    });
+    const print = (tsMs: number, priceTicks: number, qty: number): Trade => ({ kind: "trade", symbol: SPEC.symbol, exchTsMs: tsMs, localTsMs: tsMs, tradeId: tsMs, priceTicks, price: priceTicks * SPEC.tickSize, qty, side: "sell" });
+    const events: MarketEvent[] = [
+      book(0, [[0, 110, 5], [0, 109, 5], [0, 108, 5], [0, 107, 5], [0, 106, 5], [1, 111, 5]], true),
+      // 109: 1 of a print of 1 + 1e-13 consumed; the 1e-13 left is spent and explains nothing after.
+      print(100, 109, 1 + 1e-13), book(150, [[0, 109, 4]]), book(250, [[0, 109, 3]]),
+      // 108: a print of 0 explains nothing.
+      print(300, 108, 0), book(350, [[0, 108, 4]]),
+      // 110: a print stamped 900 is out of the window at 1950, though one stamped 2000 (ahead of
+      // the frames) came after it; then one stamped 1000 comes after that 2000 one (out of order).
+      print(900, 110, 1), print(2000, 107, 1), book(1950, [[0, 110, 4]]), book(2050, [[0, 107, 4]]),
+      print(1000, 106, 1), book(2100, [[0, 106, 4]]),
+    ];
+    compare(SPEC, events);
+    const ts = new Lifecycle(SPEC, DEFAULT_PARAMS.lifecycle);
+    const consumed: number[] = [];
+    for (const e of events) {
+      if (e.kind === "trade") ts.onTrade(e);
+      else {
+        ts.onBook(e);
+        consumed.push(ts.counts.consumed);
+      }
+    }
+    expect(consumed).toEqual([0, 1, 0, 0, 0, 1, 0]);
   });
 
   test("removals beyond the band that a print explains: consumed, the rest cancelled (the far path's matching branch)", () => {

@@ -261,6 +261,7 @@ double Lifecycle::take_trades(int side, int32_t price_ticks, double size, int32_
     if (pending[i] != price_ticks || pending[i + 1] <= 0) continue;
     const double take = js::min_plain(pending[i + 1], size - taken);  // both > 0 here
     pending[i + 1] -= take;
+    pending_spent_[side] |= pending[i + 1] <= 1e-12;
     taken += take;
     if (ep >= 0) {
       Episode& e = episodes_[ep];

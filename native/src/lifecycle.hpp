@@ -183,6 +183,10 @@ class Lifecycle {
   // Lowest / highest pending trade price per side (a superset bound): far changes outside cannot match.
   double pending_lo_[2];
   double pending_hi_[2];
+  // Per side, the earliest pending trade time and whether a pending trade may be spent (qty at
+  // most 1e-12): with neither due, expire_trades has nothing to drop and skips the side.
+  double pending_oldest_ts_[2];
+  bool pending_spent_[2];
   double band_ticks_;  // this update's band, ticks behind the own-side touch
   double cum_aggressor_[2] = {0, 0};       // sell aggressors (hit bids), buy aggressors (lifted asks)
   std::vector<Episode> episodes_;          // pool; free slots listed in free_episodes_

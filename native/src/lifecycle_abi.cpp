@@ -11,10 +11,15 @@
 
 #include "../include/genesis.h"
 #include "lifecycle.hpp"
+#include "lifecycle_inputs.hpp"
 
 static_assert(gn::kRecordDoubles == GN_LIFECYCLE_RECORD_DOUBLES, "record layout");
 
 namespace {
+
+using gn::lifecycle_inputs::prefetch_span;
+using gn::lifecycle_inputs::valid_levels;
+using gn::lifecycle_inputs::valid_trade;
 
 // Handles are (generation << 16 | slot). A freed slot keeps its generation until it is reused
 // with the next one, so a stale handle never reaches another instance (until the 16-bit
@@ -62,30 +67,6 @@ bool read_params(const gn_lifecycle_params* in, gn::LifecycleParams* out) {
                              static_cast<int32_t>(in->vol_window), in->band_ticks,
                              in->band_vol_multiple};
   return true;
-}
-
-bool valid_trade(double ts, double price, double qty, int8_t side) {
-  return std::isfinite(ts) && std::isfinite(price) && std::isfinite(qty) && qty >= 0 && (side == 1 || side == -1);
-}
-
-// A side of 0/1, an integer price below 2^31 in magnitude, a finite quantity >= 0. One pass
-// without early exits (the common case is a valid frame, and this runs per level). With `life`,
-// it also starts the load of each level's row (gn::Lifecycle::prefetch_row): this pass is the
-// frame's first over its levels, and the misses then overlap with the rest of it.
-bool valid_levels(const uint8_t* side, const double* price, const double* qty, int32_t n,
-                  const gn::Lifecycle* life = nullptr) {
-  unsigned sides = 0;
-  bool ok = true;
-  for (int32_t j = 0; j < n; j++) {
-    const double p = price[j];
-    const double clamped = p >= -2147483647.0 && p <= 2147483647.0 ? p : 0.5;  // NaN too: never integral
-    const int32_t ticks = static_cast<int32_t>(clamped);
-    sides |= side[j];
-    ok &= static_cast<double>(ticks) == p;
-    ok &= (qty[j] >= 0.0) & (qty[j] <= std::numeric_limits<double>::max());
-    if (life) life->prefetch_row(side[j] & 1, ticks);
-  }
-  return ok & (sides <= 1);
 }
 
 // Index of the first invalid event, or -1.
@@ -302,6 +283,14 @@ GN_API int gn_lifecycle_frame(gn_lifecycle handle, const int32_t* sizes, double 
       (n_levels > 0 && (!level_side || !level_price_ticks || !level_qty)) || (n_bid_price > 0 && !top_bid_price) ||
       (n_bid_qty > 0 && !top_bid_qty) || (n_ask_price > 0 && !top_ask_price) || (n_ask_qty > 0 && !top_ask_qty))
     return GN_ERR_NULL;
+  // Events parsed long before they are processed are cold in the caches, and the detectors read
+  // the top-of-book arrays right after this call (book pressure, liquidity gaps, quote stuffing):
+  // start their loads now so the misses overlap with the frame instead of stalling the
+  // JavaScript one after another. No effect on any result.
+  prefetch_span(top_bid_price, n_bid_price);
+  prefetch_span(top_ask_price, n_ask_price);
+  prefetch_span(top_bid_qty, n_bid_qty);
+  prefetch_span(top_ask_qty, n_ask_qty);
   for (int32_t i = 0; i < n_trades; i++) {
     if (!valid_trade(trade_ts_ms[i], trade_price_ticks[i], trade_qty[i], trade_side[i])) {
       out_info[0] = i;

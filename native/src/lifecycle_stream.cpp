@@ -29,6 +29,8 @@ Lifecycle::Lifecycle(double tick_size, const LifecycleParams& params)
       mid2_(kNaN) {
   pending_lo_[0] = pending_lo_[1] = kInf;
   pending_hi_[0] = pending_hi_[1] = -kInf;
+  pending_oldest_ts_[0] = pending_oldest_ts_[1] = kInf;
+  pending_spent_[0] = pending_spent_[1] = false;
   band_ticks_ = kInf;
   clear_rows();
 }
@@ -52,6 +54,8 @@ void Lifecycle::on_trade(double ts_ms, double price_ticks, double qty, int aggre
   pending.push_back(ts_ms);
   pending_lo_[side] = js::min(pending_lo_[side], price_ticks);
   pending_hi_[side] = js::max(pending_hi_[side], price_ticks);
+  pending_oldest_ts_[side] = js::min_plain(pending_oldest_ts_[side], ts_ms);  // validated finite
+  pending_spent_[side] |= qty <= 1e-12;
   now_ts_ms_ = js::max(now_ts_ms_, ts_ms);
   // A late print for a level whose large episode just closed: it was traded, not cancelled.
   for (const int32_t i : settling_) {
@@ -76,6 +80,8 @@ void Lifecycle::clear() {
   pending_trades_[1].clear();
   pending_lo_[0] = pending_lo_[1] = kInf;
   pending_hi_[0] = pending_hi_[1] = -kInf;
+  pending_oldest_ts_[0] = pending_oldest_ts_[1] = kInf;
+  pending_spent_[0] = pending_spent_[1] = false;
   settling_.clear();
   outbox_.clear();
   episodes_.clear();
@@ -94,9 +100,12 @@ void Lifecycle::clear() {
 void Lifecycle::expire_trades(double ts) {
   const double horizon = ts - p_.trade_match_ms;
   for (int side = 0; side < 2; side++) {
+    // Nothing spent and nothing older than the horizon: no trade leaves, and the side's price
+    // bounds, kept up by on_trade since the last pass, are what a pass would recompute.
+    if (!pending_spent_[side] && !(pending_oldest_ts_[side] < horizon)) continue;
     std::vector<double>& pending = pending_trades_[side];
     std::size_t w = 0;
-    double lo = kInf, hi = -kInf;
+    double lo = kInf, hi = -kInf, oldest = kInf;
     for (std::size_t r = 0; r < pending.size(); r += 3) {
       if (pending[r + 1] <= 1e-12 || pending[r + 2] < horizon) continue;
       if (w != r) {
@@ -106,11 +115,14 @@ void Lifecycle::expire_trades(double ts) {
       }
       lo = js::min_plain(lo, pending[w]);
       hi = js::max_plain(hi, pending[w]);
+      oldest = js::min_plain(oldest, pending[w + 2]);
       w += 3;
     }
     pending.resize(w);
     pending_lo_[side] = lo;
     pending_hi_[side] = hi;
+    pending_oldest_ts_[side] = oldest;
+    pending_spent_[side] = false;
   }
 }
 

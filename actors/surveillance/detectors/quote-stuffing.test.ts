@@ -3,7 +3,7 @@ import type { BookUpdate } from "../../../src/switchboard.ts";
 import type { Alert } from "../alert.ts";
 import type { UpdateCounts } from "../lifecycle.ts";
 import { withDefaults } from "../params.ts";
-import { nearTouchChanges, QuoteStuffingDetector, type NearTouchCounts } from "./quote-stuffing.ts";
+import { nearTouchChanges, QuoteStuffingDetector, TradeTimes, type NearTouchCounts } from "./quote-stuffing.ts";
 
 /** Small windows: warm after 5 samples of 100 ms. */
 const P = { ...withDefaults().quoteStuffing, nearTicks: 10, warmupSamples: 5 };
@@ -61,5 +61,33 @@ describe("quote stuffing with the lifecycle's near-touch counts", () => {
     const fromCounts = run((near) => ({ ...cancelled(near), nearTicks: P.nearTicks, near, nearBid: near }), () => []);
     expect(fromLevels.length).toBe(1);
     expect(fromLevels).toEqual(fromCounts);
+  });
+});
+
+describe("TradeTimes", () => {
+  test("the window's count as a plain list dropping from its front: bursts past the column's size, moves down, out-of-order and NaN times", () => {
+    let state = 7;
+    const rand = () => (state = (state * 1103515245 + 12345) % 2147483648) / 2147483648;
+    const times = new TradeTimes();
+    const plain: number[] = [];
+    let head = 0, ts = 0, maxCount = 0;
+    for (let i = 0; i < 60_000; i++) {
+      const r = rand();
+      if (r < 0.6) {
+        // Some stamped back; NaN (never dropped, it stops every later drop) only at the end.
+        const t = i > 55_000 && rand() < 0.001 ? NaN : rand() < 0.05 ? ts - 300 * rand() : ts;
+        times.push(t);
+        plain.push(t);
+      } else {
+        // A busy first stretch holds thousands of prints (the column grows); later ones a few dozen (it moves down).
+        ts += r < 0.62 ? 2000 : (i < 20_000 ? 0.5 : 50) * rand();
+        const from = ts - 500;
+        times.dropBefore(from);
+        while (head < plain.length && plain[head]! < from) head++;
+      }
+      expect(times.count).toBe(plain.length - head);
+      maxCount = Math.max(maxCount, times.count);
+    }
+    expect(maxCount).toBeGreaterThan(2048);
   });
 });

@@ -128,12 +128,50 @@ class Window {
   }
 }
 
+/**
+ * Trade times in arrival order, those of the window in slots head..end-1 of a column that is
+ * moved down when mostly spent and grown by doubling (a ring of plain numbers: a push is a store).
+ */
+export class TradeTimes {
+  private times = new Float64Array(1024);
+  private head = 0;
+  private end = 0;
+
+  /** Times in the window. */
+  get count(): number {
+    return this.end - this.head;
+  }
+
+  push(ts: number): void {
+    let end = this.end;
+    if (end === this.times.length) {
+      // Keep the window's times only, in a column twice their number at least.
+      const head = this.head, kept = end - head, old = this.times;
+      const next = kept * 2 > end ? new Float64Array(2 * end) : old;
+      if (next === old) old.copyWithin(0, head, end);
+      else next.set(old.subarray(head, end));
+      this.times = next;
+      this.head = 0;
+      end = kept;
+    }
+    this.times[end] = ts;
+    this.end = end + 1;
+  }
+
+  /** Drops the oldest times while they are before `fromTs` (in arrival order: the first one not before it stops the drop). */
+  dropBefore(fromTs: number): void {
+    const times = this.times, end = this.end;
+    let head = this.head;
+    while (head < end && times[head]! < fromTs) head++;
+    this.head = head;
+  }
+}
+
 export class QuoteStuffingDetector {
   private readonly win = new Window();
   /** nearTouchChanges' output, reused. */
   private readonly nearOut = new Int32Array(2);
-  private tradeTs: number[] = [];
-  private tradeHead = 0;
+  private readonly tradeTimes = new TradeTimes();
   /** Counts, so the counting sample (RollingSample's answers for less). */
   private readonly changes: IntRollingSample;
   private readonly tradeCounts: IntRollingSample;
@@ -159,7 +197,7 @@ export class QuoteStuffingDetector {
   }
 
   onTrade(ts: number): void {
-    this.tradeTs.push(ts);
+    this.tradeTimes.push(ts);
   }
 
   /** After the lifecycle has seen `update` (its counts are this update's). */
@@ -181,18 +219,14 @@ export class QuoteStuffingDetector {
     }
     this.win.push(ts, update.reset ? 0 : n, near, bid, counts.cancels, counts.consumed);
     this.win.expire(ts - p.windowMs);
-    while (this.tradeHead < this.tradeTs.length && this.tradeTs[this.tradeHead]! < ts - p.windowMs) this.tradeHead++;
-    if (this.tradeHead > 4096 && this.tradeHead * 2 > this.tradeTs.length) {
-      this.tradeTs = this.tradeTs.slice(this.tradeHead);
-      this.tradeHead = 0;
-    }
+    this.tradeTimes.dropBefore(ts - p.windowMs);
     return this.judge(ts);
   }
 
   private judge(ts: number): Alert | null {
     const p = this.p;
     const w = this.win;
-    const trades = this.tradeTs.length - this.tradeHead;
+    const trades = this.tradeTimes.count;
     const warm = this.warm;
     const threshold = this.threshold;
     // Cheapest test first: most updates are nowhere near the threshold.

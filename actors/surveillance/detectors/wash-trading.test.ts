@@ -64,3 +64,45 @@ describe("wash trading pairs", () => {
     expect(pairs(small, { ...params, tradeWindow: 0 })).toEqual([]);
   });
 });
+
+describe("wash trading window", () => {
+  /** The pairing rule, plainly: each print scans the prints kept so far, dropping those it finds out of the window for good. */
+  function referencePairs(trades: Trade[], windowMs: number): number[][] {
+    let kept: Trade[] = [];
+    const paired = new Set<Trade>(), out: number[][] = [];
+    for (const t of trades) {
+      kept = kept.filter((x) => t.exchTsMs - x.exchTsMs <= windowMs);
+      const partner = kept.find((x) => x.priceTicks === t.priceTicks && Math.abs(x.qty - t.qty) <= 1e-12 * t.qty && x.side !== t.side && !paired.has(x));
+      if (partner) {
+        paired.add(partner).add(t);
+        out.push([partner.tradeId, t.tradeId]);
+      }
+      kept.push(t);
+    }
+    return out;
+  }
+
+  test("times out of order (a print stamped before earlier ones, bursts, NaN): the same pairs as the plain rule", () => {
+    let state = 12345;
+    const rand = () => (state = (state * 1103515245 + 12345) % 2147483648) / 2147483648;
+    for (let run = 0; run < 6; run++) {
+      const trades: Trade[] = [];
+      let ts = 0;
+      for (let i = 0; i < 3000; i++) {
+        const r = rand();
+        // Mostly forward (bursts at one time), now and then back by up to 1.5 windows; rarely NaN.
+        ts = r < 0.05 ? ts - 150 * rand() : r < 0.3 ? ts : ts + 40 * rand();
+        const at = run > 2 && rand() < 0.002 ? NaN : Math.round(ts);
+        trades.push(trade(at, rand() < 0.5 ? "buy" : "sell", 100 + Math.floor(3 * rand()), 1 + Math.floor(2 * rand())));
+      }
+      const d = new WashTradingDetector("X", P);
+      const out: Alert[] = [];
+      for (const t of trades) d.onTrade(t);
+      d.onBook(frame(Infinity), () => 0, out);
+      const got = out.map((a) => (a.evidence.relatedTrades as { tradeId: number }[]).map((t) => t.tradeId));
+      const want = referencePairs(trades, P.pairWindowMs);
+      expect(want.length).toBeGreaterThan(100);
+      expect(got).toEqual(want);
+    }
+  });
+});

@@ -24,20 +24,23 @@ interface Pair {
 
 export class WashTradingDetector {
   /**
-   * The trades of the last pairWindowMs, oldest first: the Trade objects and, alongside, their
-   * time, price and size, which every trade scans (contiguous numbers instead of a pointer chase
-   * per trade object; the scan was most of this detector's cost).
+   * The trades of the last pairWindowMs, oldest first, in slots head..end-1: the Trade objects
+   * and, alongside, their time, price and size, which every trade scans (contiguous numbers
+   * instead of a pointer chase per trade object).
    */
   private recent: Trade[] = [];
-  private recentTs: number[] = [];
-  private recentPrice: number[] = [];
-  private recentQty: number[] = [];
+  private recentTs = new Float64Array(64);
+  private recentPrice = new Float64Array(64);
+  private recentQty = new Float64Array(64);
+  private head = 0;
+  private end = 0;
   /**
-   * How many of them are in the window: the arrays are never shortened (setting an array's
-   * length is a runtime call, and most trades drop the ones before them), the slots past it are
-   * overwritten by the next trades.
+   * Whether the window's times are in order (non-decreasing, none NaN), as a feed's are: then
+   * the trades that leave it are the oldest ones and the window just moves its head. Out of
+   * order, each trade tests every slot and compacts the window (a pass per trade, as before the
+   * head: it was most of this detector's cost).
    */
-  private recentCount = 0;
+  private inOrder = true;
   private readonly paired = new WeakSet<Trade>();
   private pending: Pair[] = [];
   /** Confirmed pairs: flat [tsMs, qty]. */
@@ -53,49 +56,86 @@ export class WashTradingDetector {
   }
 
   onTrade(t: Trade): void {
-    const p = this.p;
     const ts = t.exchTsMs, price = t.priceTicks, qty = t.qty;
-    // One pass: drops the trades older than the window and finds the first (oldest) kept one
-    // that pairs with this one: opposite aggressor, same price, same size, not paired yet; the
-    // size test (the same for every partner) only once one is found.
-    let search = true;
-    const recent = this.recent, times = this.recentTs, prices = this.recentPrice, qtys = this.recentQty;
+    const times = this.recentTs, prices = this.recentPrice, qtys = this.recentQty;
+    const windowMs = this.p.pairWindowMs;
+    let h = this.head, n = this.end;
+    if (this.inOrder) {
+      // The trades older than the window are a prefix (ts - time falls along the window).
+      while (h < n && !(ts - times[h]! <= windowMs)) h++;
+    } else {
+      n = this.compact(ts);
+    }
+    // The first (oldest) kept trade that pairs with this one: opposite aggressor, same price,
+    // same size, not paired yet; the size test (the same for every partner) only once one is found.
     const tolerance = 1e-12 * qty;
-    let w = 0;
-    for (let i = 0, n = this.recentCount; i < n; i++) {
-      if (!(ts - times[i]! <= p.pairWindowMs)) continue;
+    for (let i = h; i < n; i++) {
+      if (prices[i] !== price || !(Math.abs(qtys[i]! - qty) <= tolerance)) continue;
+      const old = this.recent[i]!;
+      if (old.side === t.side || this.paired.has(old)) continue;
+      if (this.largeEnough(qty)) {
+        this.paired.add(old);
+        this.paired.add(t);
+        this.pending.push({ first: old, second: t, decreased: [0, 0] });
+      }
+      break;
+    }
+    this.sizes.push(qty);
+    // In order after this one: an empty window, or a kept window in order and no earlier time.
+    this.inOrder = h === n ? ts === ts : this.inOrder && ts >= times[n - 1]!;
+    if (h > 0 && (h === n || h >= 1024)) {
+      n = this.shiftDown(h, n);
+      h = 0;
+    }
+    this.head = h;
+    this.append(n, t);
+    this.end = n + 1;
+  }
+
+  /** Drops the trades out of the window from anywhere in it (times out of order); returns the new end. */
+  private compact(ts: number): number {
+    const recent = this.recent, times = this.recentTs, prices = this.recentPrice, qtys = this.recentQty;
+    const windowMs = this.p.pairWindowMs;
+    let w = this.head, inOrder = true;
+    for (let i = this.head, n = this.end; i < n; i++) {
+      if (!(ts - times[i]! <= windowMs)) continue;
       if (w !== i) {
         recent[w] = recent[i]!;
         times[w] = times[i]!;
         prices[w] = prices[i]!;
         qtys[w] = qtys[i]!;
       }
-      if (search && prices[w] === price && Math.abs(qtys[w]! - qty) <= tolerance) {
-        const old = recent[w]!;
-        if (old.side !== t.side && !this.paired.has(old)) {
-          search = false;
-          if (this.largeEnough(qty)) {
-            this.paired.add(old);
-            this.paired.add(t);
-            this.pending.push({ first: old, second: t, decreased: [0, 0] });
-          }
-        }
-      }
+      if (!(w === this.head || times[w]! >= times[w - 1]!) || times[w] !== times[w]) inOrder = false;
       w++;
     }
-    this.sizes.push(qty);
-    if (w === recent.length) {
-      recent.push(t);
-      times.push(ts);
-      prices.push(price);
-      qtys.push(qty);
-    } else {
-      recent[w] = t;
-      times[w] = ts;
-      prices[w] = price;
-      qtys[w] = qty;
+    this.inOrder = inOrder;
+    return w;
+  }
+
+  /** Moves the window head..n-1 to slot 0 (amortised: at most once per 1024 heads); returns its length. */
+  private shiftDown(h: number, n: number): number {
+    const recent = this.recent, times = this.recentTs, prices = this.recentPrice, qtys = this.recentQty;
+    for (let i = h; i < n; i++) {
+      recent[i - h] = recent[i]!;
+      times[i - h] = times[i]!;
+      prices[i - h] = prices[i]!;
+      qtys[i - h] = qtys[i]!;
     }
-    this.recentCount = w + 1;
+    return n - h;
+  }
+
+  /** Writes `t` at slot n (the slots past the window are reused; the columns grow by doubling). */
+  private append(n: number, t: Trade): void {
+    if (n === this.recentTs.length) {
+      this.recentTs = grown(this.recentTs);
+      this.recentPrice = grown(this.recentPrice);
+      this.recentQty = grown(this.recentQty);
+    }
+    if (n === this.recent.length) this.recent.push(t);
+    else this.recent[n] = t;
+    this.recentTs[n] = t.exchTsMs;
+    this.recentPrice[n] = t.priceTicks;
+    this.recentQty[n] = t.qty;
   }
 
   /** At least minSizeMultiple x the median of the sizes before this print (0 before any). */
@@ -167,4 +207,10 @@ export class WashTradingDetector {
       `A ${pair.first.side} and a ${pair.second.side} print of ${round(pair.first.qty, 6)} at the same price ${ts - pair.first.exchTsMs} ms apart left the book unchanged at that price (${repeats} such pairs in ${p.repeatWindowMs / 1000} s).`,
     );
   }
+}
+
+function grown(column: Float64Array<ArrayBuffer>): Float64Array<ArrayBuffer> {
+  const next = new Float64Array(2 * column.length);
+  next.set(column);
+  return next;
 }
