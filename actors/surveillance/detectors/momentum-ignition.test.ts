@@ -56,18 +56,35 @@ class Tape {
 
 const T0 = 300_000;
 
+/** A steady push: five orders 40 ms apart (+-3 ms), two levels each, 6 lots each: ask 1001 -> 1011. */
+const STEADY = { atMs: [T0, T0 + 42, T0 + 79, T0 + 121, T0 + 160], ticks: [2, 2, 2, 2, 2], lots: [6, 6, 6, 6, 6] };
+
+interface Scenario {
+  readonly push: { atMs: number[]; ticks: number[]; lots: number[] };
+  /** When the push has peaked and holds. */
+  readonly peakMs: number;
+  /** Sells at the bid after the peak: [tsMs, lots]. */
+  readonly unwind: readonly [number, number][];
+  /** When the asks are back where they were (then once more 400 ms later). */
+  readonly backMs: number;
+}
+
+/** Five quiet minutes, the push, its hold, the sells the other way, the asks back: the alerts. */
+function play(sc: Scenario): Tape {
+  const tape = new Tape();
+  tape.quiet(0, T0);
+  tape.push(sc.push.atMs, sc.push.ticks, sc.push.lots);
+  tape.touch(sc.peakMs);
+  for (const [t, lots] of sc.unwind) tape.trade(t, 1000, lots, false);
+  tape.touch(sc.backMs, 1000, 1001);
+  tape.touch(sc.backMs + 400, 1000, 1001);
+  return tape;
+}
+
 describe("momentum ignition", () => {
   test("a steady push, held, then unwound the other way as the liquidity returns, alerts >= 50", () => {
-    const tape = new Tape();
-    tape.quiet(0, T0);
-    // Five orders 40 ms apart (+-3 ms), two levels each, 6 lots each: ask 1001 -> 1011.
-    tape.push([T0, T0 + 42, T0 + 79, T0 + 121, T0 + 160], [2, 2, 2, 2, 2], [6, 6, 6, 6, 6]);
-    tape.touch(T0 + 400);
     // The igniter sells 24 lots (0.8 of the push) at the bid, then the asks come back where they were.
-    for (const t of [T0 + 700, T0 + 750, T0 + 800]) tape.trade(t, 1000, 8, false);
-    tape.touch(T0 + 900, 1000, 1001);
-    tape.touch(T0 + 1300, 1000, 1001);
-    const high = tape.high();
+    const high = play({ push: STEADY, peakMs: T0 + 400, unwind: [[T0 + 700, 8], [T0 + 750, 8], [T0 + 800, 8]], backMs: T0 + 900 }).high();
     expect(high).toHaveLength(1);
     expect(high[0]!.side).toBe("ask");
     expect(high[0]!.evidence.moveTicks).toBe(10);
@@ -75,26 +92,21 @@ describe("momentum ignition", () => {
   });
 
   test("an honest cascade (accelerating, uneven prints) that reverses as liquidity returns stays below 50", () => {
-    const tape = new Tape();
-    tape.quiet(0, T0);
-    // Gaps 200, 90, 30, 8 ms, sizes 2..15 lots: stops and liquidations feeding on each other.
-    tape.push([T0, T0 + 200, T0 + 290, T0 + 320, T0 + 328], [1, 1, 2, 3, 3], [2, 3, 6, 15, 12]);
-    tape.touch(T0 + 600);
-    // Sellers at the peak take 12 lots (0.32 of the run) as it turns: only the cadence tells it apart.
-    for (const t of [T0 + 800, T0 + 850, T0 + 900]) tape.trade(t, 1000, 4, false);
-    tape.touch(T0 + 1000, 1000, 1001);
-    tape.touch(T0 + 1400, 1000, 1001);
+    // Gaps 200, 90, 30, 8 ms, sizes 2..15 lots: stops and liquidations feeding on each other. Sellers at
+    // the peak take 12 lots (0.32 of the run) as it turns: only the cadence tells it apart.
+    const cascade = { atMs: [T0, T0 + 200, T0 + 290, T0 + 320, T0 + 328], ticks: [1, 1, 2, 3, 3], lots: [2, 3, 6, 15, 12] };
+    const tape = play({ push: cascade, peakMs: T0 + 600, unwind: [[T0 + 800, 4], [T0 + 850, 4], [T0 + 900, 4]], backMs: T0 + 1000 });
     expect(tape.alerts.length).toBeGreaterThan(0); // reported as context...
     expect(tape.high()).toHaveLength(0); // ...not as worth a look
   });
 
   test("the same steady push without the unwind stays below 50", () => {
-    const tape = new Tape();
-    tape.quiet(0, T0);
-    tape.push([T0, T0 + 42, T0 + 79, T0 + 121, T0 + 160], [2, 2, 2, 2, 2], [6, 6, 6, 6, 6]);
-    tape.touch(T0 + 400);
-    tape.touch(T0 + 900, 1000, 1001);
-    tape.touch(T0 + 1300, 1000, 1001);
+    expect(play({ push: STEADY, peakMs: T0 + 400, unwind: [], backMs: T0 + 900 }).high()).toHaveLength(0);
+  });
+
+  test("a market turning over five times the push at once is no igniter's unwind: below 50", () => {
+    const tape = play({ push: STEADY, peakMs: T0 + 400, unwind: [[T0 + 700, 150]], backMs: T0 + 900 });
+    expect(tape.alerts.length).toBeGreaterThan(0);
     expect(tape.high()).toHaveLength(0);
   });
 
