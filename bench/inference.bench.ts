@@ -29,6 +29,7 @@ import { WorkerModel } from "../actors/inference/worker-model.ts";
 import { RowWindow, writeBookRow } from "../actors/inference/window.ts";
 import { nativeStatus } from "../actors/analytics/engine.ts";
 import { GenesisSystem } from "../src/system.ts";
+import { fullSpeedSim } from "./sim-system.ts";
 import type { BookUpdate } from "../src/switchboard.ts";
 
 interface BenchResult {
@@ -66,15 +67,7 @@ async function realWindows(model: DeepLobModel, count: number): Promise<Float32A
 
 /** Book updates per second through the whole sim pipeline, with or without the model; and the windows predicted. */
 async function pipeline(model: Classifier | null): Promise<{ updatesPerS: number; windows: number }> {
-  const symbols = ["BTCUSDT", "ETHUSDT"];
-  const system = new GenesisSystem({
-    mode: "sim",
-    symbols,
-    engine: nativeStatus().available ? "native" : "ts",
-    statusIntervalMs: 0,
-    feed: { mode: "sim", symbols, seed: 7, paced: false, maxFrames: 200_000, chunkFrames: 1024, startTsMs: 1_767_225_600_000 },
-    inference: model ? { model } : undefined,
-  });
+  const system = new GenesisSystem({ ...fullSpeedSim(nativeStatus().available ? "native" : "ts", 200_000), inference: model ? { model } : undefined });
   const done = system.finished();
   const startNs = Bun.nanoseconds();
   system.start();

@@ -13,6 +13,7 @@ import { openDatabase } from "../src/db/database.ts";
 import { PartitionManager } from "../src/db/partitions.ts";
 import { createScratchDatabase, makeTempDir } from "../src/db/testing.ts";
 import { GenesisSystem } from "../src/system.ts";
+import { fullSpeedSim } from "./sim-system.ts";
 
 const FRAMES = 300_000;
 
@@ -21,13 +22,8 @@ export async function run(): Promise<BenchResult[]> {
   const dataDir = makeTempDir("genesis-bench-");
   const database = await openDatabase({ url: scratch.url, dataDir: dataDir.path });
   try {
-    const symbols = ["BTCUSDT", "ETHUSDT"];
     const system = new GenesisSystem({
-      mode: "sim",
-      symbols,
-      engine: nativeStatus().available ? "native" : "ts",
-      statusIntervalMs: 0,
-      feed: { mode: "sim", symbols, seed: 7, paced: false, maxFrames: FRAMES, chunkFrames: 1024, startTsMs: 1_767_225_600_000 },
+      ...fullSpeedSim(nativeStatus().available ? "native" : "ts", FRAMES),
       recorder: {
         writer: PgBatchWriter.forDatabase(database, { partitions: new PartitionManager(database.sql) }),
         options: { dataDir: dataDir.path, featureNames: FEATURE_NAMES, recordBookMs: 100, maxBufferedRows: 2_000_000 },

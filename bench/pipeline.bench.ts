@@ -8,19 +8,13 @@ import type { BenchResult } from "./run.ts";
 import { nativeStatus } from "../actors/analytics/engine.ts";
 import type { HubMessage } from "../actors/hub/fanout.ts";
 import { GenesisSystem } from "../src/system.ts";
+import { fullSpeedSim } from "./sim-system.ts";
 import type { Engine } from "../src/switchboard.ts";
 
 const FRAMES = 400_000;
 
 async function measure(engine: Engine, withSubscriber: boolean): Promise<{ updatesPerS: number; framesPerS: number }> {
-  const symbols = ["BTCUSDT", "ETHUSDT"];
-  const system = new GenesisSystem({
-    mode: "sim",
-    symbols,
-    engine,
-    statusIntervalMs: 0,
-    feed: { mode: "sim", symbols, seed: 7, paced: false, maxFrames: FRAMES, chunkFrames: 1024, startTsMs: 1_767_225_600_000 },
-  });
+  const system = new GenesisSystem(fullSpeedSim(engine, FRAMES));
   let received = 0;
   if (withSubscriber) {
     system.fanout.subscribe({
