@@ -13,6 +13,8 @@
  * (RollingSample's merge can order them either way; a full sort puts -0
  * first): equal under ==, <, >=, so no comparison can tell them apart.
  */
+import { quantileIndex } from "./rolling.ts";
+
 export class LazyRollingSample {
   /** The last capacity + refreshEvery values pushed: the window as of the last refresh is among them. */
   private readonly ring: Float64Array;
@@ -49,7 +51,7 @@ export class LazyRollingSample {
   quantile(q: number): number {
     const n = this.sortedCount;
     if (n === 0) return NaN;
-    const i = Math.min(n - 1, Math.max(0, Math.floor(q * (n - 1) + 0.5)));
+    const i = quantileIndex(q, n);
     if (this.sortedSeq !== this.refreshSeq) this.sortWindow();
     return this.scratch[i]!;
   }

@@ -9,6 +9,12 @@
  * once they are exactly an earlier refresh's pushes, reuse that refresh's sort,
  * and a few pushes into a window that evicted nothing are inserted in place.
  */
+
+/** The index of quantile q in [0, 1] of n sorted values (nearest rank, clamped; n > 0). */
+export function quantileIndex(q: number, n: number): number {
+  return Math.min(n - 1, Math.max(0, Math.floor(q * (n - 1) + 0.5)));
+}
+
 export class RollingSample {
   private readonly ring: Float64Array;
   private sorted: Float64Array;
@@ -64,8 +70,7 @@ export class RollingSample {
   /** Quantile q in [0, 1] of the window as of the last refresh; NaN when empty. */
   quantile(q: number): number {
     if (this.sortedCount === 0) return NaN;
-    const i = Math.min(this.sortedCount - 1, Math.max(0, Math.floor(q * (this.sortedCount - 1) + 0.5)));
-    return this.sorted[i]!;
+    return this.sorted[quantileIndex(q, this.sortedCount)]!;
   }
 
   median(): number {
