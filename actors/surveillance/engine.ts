@@ -133,10 +133,16 @@ export class DetectorEngine implements SurveillanceEngine {
   private releaseHeld(ts: number, out: Alert[]): void {
     if (this.held.length === 0) return;
     const holdMs = this.params.spoofing.holdMs;
-    // Held from the latest member's cancel, so a group's later layers can still join.
-    const due = this.held.filter((h) => ts - span(h.episodes)[1] >= holdMs);
-    if (due.length === 0) return;
-    this.held = this.held.filter((h) => !due.includes(h));
+    // Held from the latest member's cancel, so a group's later layers can still join. Runs on every
+    // book update while anything is held: no allocation until something is due.
+    let due: Held[] | null = null;
+    let w = 0;
+    for (const h of this.held) {
+      if (ts - latestEndTsMs(h.episodes) >= holdMs) (due ??= []).push(h);
+      else this.held[w++] = h;
+    }
+    this.held.length = w;
+    if (due === null) return;
     // Layering groups first, so that a spoof candidate due with one is judged against it.
     due.sort((a, b) => Number(a.spoofCandidate) - Number(b.spoofCandidate));
     for (const h of due) {
@@ -226,14 +232,17 @@ export class DetectorEngine implements SurveillanceEngine {
   }
 }
 
+function latestEndTsMs(episodes: readonly Episode[]): number {
+  let endTsMs = -Infinity;
+  for (const e of episodes) endTsMs = Math.max(endTsMs, e.endTsMs);
+  return endTsMs;
+}
+
 /** [earliest start, latest end] of a candidate's episodes. */
 function span(episodes: readonly Episode[]): [number, number] {
-  let startTsMs = Infinity, endTsMs = -Infinity;
-  for (const e of episodes) {
-    startTsMs = Math.min(startTsMs, e.startTsMs);
-    endTsMs = Math.max(endTsMs, e.endTsMs);
-  }
-  return [startTsMs, endTsMs];
+  let startTsMs = Infinity;
+  for (const e of episodes) startTsMs = Math.min(startTsMs, e.startTsMs);
+  return [startTsMs, latestEndTsMs(episodes)];
 }
 
 function push(out: Alert[], alert: Alert | null): void {
