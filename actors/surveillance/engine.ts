@@ -83,7 +83,7 @@ export class DetectorEngine implements SurveillanceEngine {
       life.onBook(e);
       this.reach.onMid(e.exchTsMs, life.mid2);
       if (life.opened.length > 0) this.noteOpened(e.exchTsMs);
-      if (life.closed.length > 0) this.judgeEpisodes(out);
+      if (life.closed.length > 0) this.judgeEpisodes();
       this.releaseHeld(e.exchTsMs, out);
       push(out, this.stuffing.onBook(e, life.counts, life.bestBidTicks, life.bestAskTicks));
       push(out, this.momentum.onTouch(e.exchTsMs, life.bestBidTicks, life.bestAskTicks));
@@ -97,7 +97,7 @@ export class DetectorEngine implements SurveillanceEngine {
   flush(): Alert[] {
     const out: Alert[] = [];
     this.lifecycle.flush();
-    this.judgeEpisodes(out);
+    this.judgeEpisodes();
     this.releaseHeld(Infinity, out);
     return out;
   }
@@ -108,7 +108,7 @@ export class DetectorEngine implements SurveillanceEngine {
     this.lifecycle.dispose();
   }
 
-  private judgeEpisodes(out: Alert[]): void {
+  private judgeEpisodes(): void {
     const closed = this.lifecycle.closed;
     for (const ep of closed) {
       const layered = this.layering.onEpisode(ep);
