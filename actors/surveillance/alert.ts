@@ -30,9 +30,17 @@ export interface Alert {
   readonly explanation: string;
 }
 
+/** How often the service tells the engines the time between events (SurveillanceEngine.advance), ms. */
+export const SURVEILLANCE_TICK_MS = 100;
+
 export interface SurveillanceEngine {
   /** Events of ONE symbol, in order (book updates with their level changes, trades). Returns the alerts they completed. */
   process(events: readonly MarketEvent[]): Alert[];
+  /**
+   * The exchange clock reached tsMs with no event since the last batch (the service's tick): returns
+   * the alerts that were only waiting for time to pass. tsMs must not run ahead of events to come.
+   */
+  advance(tsMs: number): Alert[];
   dispose(): void;
 }
 

@@ -34,6 +34,11 @@ export class BaselineEngine implements SurveillanceEngine {
     return out;
   }
 
+  /** The old heuristics judge snapshots only: time alone completes nothing. */
+  advance(): Alert[] {
+    return [];
+  }
+
   dispose(): void {
     this.large[0]!.clear();
     this.large[1]!.clear();

@@ -6,7 +6,9 @@
  */
 import { describe, expect, test } from "bun:test";
 import { ASK, BID, type MarketEvent, type SymbolSpec } from "../../src/switchboard.ts";
-import type { Alert } from "./alert.ts";
+import { SURVEILLANCE_TICK_MS, type Alert } from "./alert.ts";
+import type { LifecycleKind } from "./lifecycle-choice.ts";
+import { nativeLifecycleStatus } from "./native-lifecycle-lib.ts";
 import { createSurveillanceEngine } from "./engine.ts";
 import { TestMarket } from "./test-market.ts";
 import { withDefaults } from "./params.ts";
@@ -22,6 +24,9 @@ function detect(spec: SymbolSpec, events: MarketEvent[]): { alert: Alert; atTsMs
   for (const alert of engine.flush()) out.push({ alert, atTsMs: Infinity });
   return out;
 }
+
+/** The lifecycle implementations this machine has (native only when libgenesis loads). */
+const lifecycleKinds = (): LifecycleKind[] => (nativeLifecycleStatus().available ? ["ts", "native"] : ["ts"]);
 
 const ofType = <T extends { alert: Alert }>(found: T[], type: string): T[] => found.filter((f) => f.alert.type === type);
 
@@ -99,6 +104,26 @@ describe("spoofing", () => {
       expect(alert.explanation).toMatch(/cancelled after/);
     });
   }
+  test.each(lifecycleKinds())("%s lifecycle: in a feed gone silent after the cancel, the clock alone raises the alert within 1 s", (kind) => {
+    const m = new TestMarket(BTC, 0.05, 7);
+    const cancelTs = spoof(m);
+    const events = m.events.filter((e) => e.exchTsMs <= cancelTs);
+    const run = (tick: boolean) => {
+      const engine = createSurveillanceEngine(BTC, {}, kind);
+      const found: { alert: Alert; atTsMs: number }[] = [];
+      for (const e of events) for (const alert of engine.process([e])) found.push({ alert, atTsMs: e.exchTsMs });
+      for (let t = cancelTs + SURVEILLANCE_TICK_MS; tick && t <= cancelTs + 3000; t += SURVEILLANCE_TICK_MS) {
+        for (const alert of engine.advance(t)) found.push({ alert, atTsMs: t });
+      }
+      engine.dispose();
+      return ofType(found, "spoofing");
+    };
+    expect(run(false)).toEqual([]);
+    const found = run(true);
+    expect(found.length).toBe(1);
+    expect(found[0]!.alert.tsEnd).toBe(cancelTs);
+    expect(found[0]!.atTsMs - cancelTs).toBeLessThanOrEqual(1000);
+  });
   test.each([
     ["traded", { traded: true }],
     ["long-resting", { lifetimeMs: 20_000 }],

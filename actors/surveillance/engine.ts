@@ -93,6 +93,19 @@ export class DetectorEngine implements SurveillanceEngine {
     return out;
   }
 
+  /**
+   * The clock reached tsMs (exchange ms) with no event since the last batch: releases the spoofing and
+   * layering candidates whose hold is over, so a quiet feed does not delay them until its next event.
+   */
+  advance(tsMs: number): Alert[] {
+    if (this.disposed) throw new Error(`surveillance engine used after dispose: symbol=${this.spec.symbol}`);
+    const out: Alert[] = [];
+    this.lifecycle.advance(tsMs);
+    if (this.lifecycle.closed.length > 0) this.judgeEpisodes();
+    this.releaseHeld(tsMs, out);
+    return out;
+  }
+
   /** Emits what is still held (spoofing candidates, settling episodes): end of a recording. */
   flush(): Alert[] {
     const out: Alert[] = [];

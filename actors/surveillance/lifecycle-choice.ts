@@ -35,6 +35,8 @@ export interface OrderLifecycle {
   onTrade(trade: Trade): void;
   onBook(update: BookUpdate): void;
   flush(): void;
+  /** The clock reached tsMs without an event: releases the episodes settled by then. */
+  advance(tsMs: number): void;
   clear(): void;
   /** Releases what the instance holds: native, the handle (any later call throws); ts, clears it. */
   dispose(): void;

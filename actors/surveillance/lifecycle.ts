@@ -152,6 +152,15 @@ export class Lifecycle {
     this.releaseSettled(Infinity);
   }
 
+  /**
+   * The clock reached tsMs with no event: releases the episodes settled by then, so a silent feed
+   * does not hold them until its next event. The event clock (nowTsMs) is left as it is.
+   */
+  advance(tsMs: number): void {
+    if (Number.isNaN(tsMs)) throw new Error(`lifecycle advance: tsMs is NaN (symbol=${this.spec.symbol})`);
+    this.releaseSettled(tsMs);
+  }
+
   clear(): void {
     this.levels.clear();
     this.pendingTrades[0]!.length = 0;

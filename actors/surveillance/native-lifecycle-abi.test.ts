@@ -67,6 +67,7 @@ describe.skipIf(!native)("raw C ABI", () => {
       expect(s.gn_lifecycle_process(bad, 0, i32, d, i32, 0, null, null, null, null, null, null, null, i32, d, 1, info)).toBe(GN_ERR_HANDLE);
       expect(s.gn_lifecycle_frame(bad, sizes, 1, null, null, null, null, null, null, null, null, null, null, null, i32, d, info)).toBe(GN_ERR_HANDLE);
       expect(s.gn_lifecycle_flush(bad, info)).toBe(GN_ERR_HANDLE);
+      expect(s.gn_lifecycle_advance(bad, 1, info)).toBe(GN_ERR_HANDLE);
       expect(s.gn_lifecycle_take(bad, d, 1, d, 64, info)).toBe(GN_ERR_HANDLE);
       expect(s.gn_lifecycle_level(bad, 0, 100, d)).toBe(GN_ERR_HANDLE);
       expect(s.gn_lifecycle_state(bad, d, 8)).toBe(GN_ERR_HANDLE);
@@ -115,6 +116,8 @@ describe.skipIf(!native)("raw C ABI", () => {
     expect(frame(Float64Array.of(1000, 1001), side, Float64Array.of(1, -1))).toBe(GN_ERR_INVALID);
     expect(frame(Float64Array.of(1000, 1001), side, Float64Array.of(1, Infinity))).toBe(GN_ERR_INVALID);
     expect(frame(Float64Array.of(1000, 1001), side, qty, NaN)).toBe(GN_ERR_INVALID);
+    expect(s.gn_lifecycle_advance(h, NaN, info)).toBe(GN_ERR_INVALID);
+    expect(s.gn_lifecycle_advance(h, 1, null)).toBe(GN_ERR_NULL);
     sizes.set([0, 0, 2, 0, 0, 0, 0]);
     expect(s.gn_lifecycle_frame(h, sizes, 1, null, null, null, null, null, null, null, null, null, null, null, counts, touch, info)).toBe(GN_ERR_NULL);
     const level = new Float64Array(2);

@@ -46,6 +46,7 @@ const SYMBOLS = {
   gn_lifecycle_process: { args: [u32, i32, P, P, P, i32, P, P, P, P, P, P, P, P, P, i32, P], returns: i32 },
   gn_lifecycle_frame: { args: [u32, P, f64, P, P, P, P, P, P, P, P, P, P, P, P, P, P], returns: i32 },
   gn_lifecycle_flush: { args: [u32, P], returns: i32 },
+  gn_lifecycle_advance: { args: [u32, f64, P], returns: i32 },
   gn_lifecycle_take: { args: [u32, P, i32, P, i32, P], returns: i32 },
   gn_lifecycle_level: { args: [u32, i32, f64, P], returns: i32 },
   gn_lifecycle_state: { args: [u32, P, i32], returns: i32 },

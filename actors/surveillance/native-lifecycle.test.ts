@@ -88,6 +88,12 @@ function compare(spec: SymbolSpec, events: readonly MarketEvent[], params: Lifec
       }
       totals.opened += drain(i, ts.opened, nat.opened, fail);
       totals.closed += drain(i, ts.closed, nat.closed, fail);
+      // The service's clock tick between events: settled episodes leave early, the same ones.
+      if (totals.updates % 7 === 0) {
+        ts.advance(e.exchTsMs + 150);
+        nat.advance(e.exchTsMs + 150);
+        totals.closed += drain(i, ts.closed, nat.closed, fail);
+      }
     }
     ts.flush();
     nat.flush();

@@ -216,6 +216,17 @@ export class NativeLifecycle {
     }
   }
 
+  /** As Lifecycle.advance(): trades buffered so far go first (a late print still counts). */
+  advance(tsMs: number): void {
+    this.sendPending();
+    const status = this.symbols.gn_lifecycle_advance(this.live("advance"), tsMs, this.info);
+    if (status !== GN_OK) throw this.failure(status, 0, "gn_lifecycle_advance");
+    if (this.info[1]! > 0 || this.info[2]! > 0) {
+      this.episodes.take(this.handle, this.info);
+      this.episodes.apply(Infinity);
+    }
+  }
+
   /** As Lifecycle.clear(): empties the table, episodes and samples; keeps the touch, clock and totals. */
   clear(): void {
     this.sendPending();

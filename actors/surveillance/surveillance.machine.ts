@@ -4,6 +4,12 @@
  * go to the hub, which streams them (`anomaly` events) and hands them to the
  * recorder like any other item.
  *
+ * Every SURVEILLANCE_TICK_MS the engines are told how far the exchange clock
+ * has moved (the last event's exchange time plus the wall time since it
+ * came), so an alert that only waits for time to pass (a spoof candidate's
+ * hold) is raised on time in a quiet market, not at the next event. At a
+ * replay speed below 1 that estimate runs ahead of the replayed clock.
+ *
  * Commands in: `book.updated`, `surveillance.reset`. Commands out:
  * `surveillance.alerted` (to hub).
  */
@@ -12,7 +18,7 @@ import { groupBySymbol } from "../../src/market-events.ts";
 import { actorRef } from "../../src/actor-system.ts";
 import { ActorId, type ActorCommands, type AnomalyFact, type BookUpdate, type MarketEvent, type SymbolSpec } from "../../src/switchboard.ts";
 import { specFor } from "../../src/symbols.ts";
-import type { CreateSurveillanceEngine, SurveillanceEngine } from "./alert.ts";
+import { SURVEILLANCE_TICK_MS, type CreateSurveillanceEngine, type SurveillanceEngine } from "./alert.ts";
 
 export interface SurveillanceInput {
   readonly createEngine: CreateSurveillanceEngine;
@@ -21,6 +27,8 @@ export interface SurveillanceInput {
 export interface SurveillanceContext {
   readonly createEngine: CreateSurveillanceEngine;
   readonly engines: Map<string, SurveillanceEngine>;
+  /** Per symbol: the latest event's exchange and local times, and the wall clock (performance.now(), ms) when it came. */
+  readonly clocks: Map<string, { exchTsMs: number; localTsMs: number; wallMs: number }>;
   counters: { batches: number; alerts: number };
 }
 
@@ -36,19 +44,25 @@ export const surveillanceMachine = setup({
       const alerts = detect(context, event.events);
       if (alerts.length > 0) enqueue.sendTo(actorRef(system, ActorId.hub), { type: "surveillance.alerted", alerts });
     }),
+    tick: enqueueActions(({ context, enqueue, system }) => {
+      const alerts = tick(context, performance.now());
+      if (alerts.length > 0) enqueue.sendTo(actorRef(system, ActorId.hub), { type: "surveillance.alerted", alerts });
+    }),
   },
 }).createMachine({
   id: "surveillance",
-  context: ({ input }) => ({ createEngine: input.createEngine, engines: new Map(), counters: { batches: 0, alerts: 0 } }),
+  context: ({ input }) => ({ createEngine: input.createEngine, engines: new Map(), clocks: new Map(), counters: { batches: 0, alerts: 0 } }),
   initial: "watching",
   states: {
     watching: {
+      after: { [SURVEILLANCE_TICK_MS]: { target: "watching", reenter: true, actions: "tick" } },
       on: {
         "book.updated": { actions: "detect" },
         "surveillance.reset": {
           actions: ({ context }) => {
             for (const engine of context.engines.values()) engine.dispose();
             context.engines.clear();
+            context.clocks.clear();
           },
         },
       },
@@ -69,8 +83,24 @@ export function detect(context: SurveillanceContext, events: readonly MarketEven
       engine = context.createEngine(spec);
       context.engines.set(symbol, engine);
     }
-    const localTsMs = symbolEvents.at(-1)!.localTsMs;
-    for (const alert of engine.process(symbolEvents)) facts.push({ ...alert, kind: "anomaly", localTsMs });
+    const last = symbolEvents.at(-1)!;
+    for (const alert of engine.process(symbolEvents)) facts.push({ ...alert, kind: "anomaly", localTsMs: last.localTsMs });
+    const clock = context.clocks.get(symbol);
+    if (!clock || last.exchTsMs >= clock.exchTsMs) context.clocks.set(symbol, { exchTsMs: last.exchTsMs, localTsMs: last.localTsMs, wallMs: performance.now() });
+  }
+  context.counters.alerts += facts.length;
+  return facts;
+}
+
+/** Tells every engine the exchange time its clock estimate has reached at wall time `wallMs`. */
+export function tick(context: SurveillanceContext, wallMs: number): AnomalyFact[] {
+  const facts: AnomalyFact[] = [];
+  for (const [symbol, engine] of context.engines) {
+    const clock = context.clocks.get(symbol);
+    if (!clock) continue;
+    const elapsedMs = Math.max(0, wallMs - clock.wallMs);
+    const localTsMs = clock.localTsMs + elapsedMs;
+    for (const alert of engine.advance(clock.exchTsMs + elapsedMs)) facts.push({ ...alert, kind: "anomaly", localTsMs });
   }
   context.counters.alerts += facts.length;
   return facts;

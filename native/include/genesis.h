@@ -201,6 +201,10 @@ GN_API int gn_lifecycle_frame(gn_lifecycle handle, const int32_t* sizes, double 
                               const double* top_ask_qty, int32_t* out_counts, double* out_touch, int32_t* out_info);
 /* Releases every settling episode (end of a stream); out_info[3] as gn_lifecycle_process. */
 GN_API int gn_lifecycle_flush(gn_lifecycle handle, int32_t* out_info);
+/* The clock reached ts_ms (exchange ms) with no event: releases the episodes settled by then (a silent
+ * feed must not hold them until its next event); out_info[3] as gn_lifecycle_flush. GN_ERR_INVALID for a
+ * NaN ts_ms. Trades sent before are attributed first. */
+GN_API int gn_lifecycle_advance(gn_lifecycle handle, double ts_ms, int32_t* out_info);
 /* Moves the queued records and trade values into the caller's arrays; out_info[3]: 0, records,
  * trade values copied. GN_ERR_CAPACITY (out_info: 0, records, values needed) takes nothing. */
 GN_API int gn_lifecycle_take(gn_lifecycle handle, double* records, int32_t records_capacity, double* trade_values,

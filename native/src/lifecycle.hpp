@@ -110,6 +110,8 @@ class Lifecycle {
   void on_book(const BookInput& in);
   // Releases every settling episode (end of a stream).
   void flush();
+  // Releases the episodes settled by ts (the clock moved on without an event).
+  void advance(double ts_ms) { release_settled(ts_ms); }
   // Back to an empty table and empty samples; the touch, clock and aggressor totals are kept
   // (as lifecycle.ts clear() keeps them). The output queue is emptied.
   void clear();

@@ -327,6 +327,19 @@ GN_API int gn_lifecycle_flush(gn_lifecycle handle, int32_t* out_info) {
   });
 }
 
+GN_API int gn_lifecycle_advance(gn_lifecycle handle, double ts_ms, int32_t* out_info) {
+  gn::Lifecycle* life = lookup(handle);
+  if (!life) return GN_ERR_HANDLE;
+  if (!out_info) return GN_ERR_NULL;
+  if (std::isnan(ts_ms)) return GN_ERR_INVALID;
+  return guarded(life, [&] {
+    life->advance(ts_ms);
+    life->emit(0);
+    write_info(*life, 0, out_info);
+    return GN_OK;
+  });
+}
+
 GN_API int gn_lifecycle_take(gn_lifecycle handle, double* records, int32_t records_capacity, double* trade_values,
                              int32_t trade_values_capacity, int32_t* out_info) {
   gn::Lifecycle* life = lookup(handle);

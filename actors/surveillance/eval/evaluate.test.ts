@@ -73,6 +73,9 @@ function standIn(): SurveillanceEngine {
     process(events: readonly MarketEvent[]) {
       return events.filter((e): e is Trade => e.kind === "trade" && e.qty >= 0.002).map((t) => alert("wash_trading", "bid", t.exchTsMs, t.qty >= 0.003 ? 90 : 10));
     },
+    advance() {
+      return [];
+    },
     dispose() {},
   };
 }

@@ -17,7 +17,7 @@
  * hour of clean market time. 0/0 ratios are null.
  */
 import type { MarketEvent, SymbolSpec } from "../../../src/switchboard.ts";
-import type { Alert, SurveillanceEngine } from "../alert.ts";
+import { SURVEILLANCE_TICK_MS, type Alert, type SurveillanceEngine } from "../alert.ts";
 import { INJECTABLE_TYPES, type Episode, type InjectableType } from "../agents/inject.ts";
 
 export const ALERT_SCORE_THRESHOLD = 50;
@@ -41,7 +41,11 @@ export interface TypeMetrics {
 
 export type MetricsByType = Record<InjectableType, TypeMetrics>;
 
-/** Feeds one symbol's events to a fresh engine, a millisecond at a time; returns the alerts with score >= 50. */
+/**
+ * Feeds one symbol's events to a fresh engine, a millisecond at a time, and between events the clock
+ * as the service's tick does (every SURVEILLANCE_TICK_MS with no event); returns the alerts with
+ * score >= 50.
+ */
 export function detect(createEngine: (spec: SymbolSpec) => SurveillanceEngine, spec: SymbolSpec, events: readonly MarketEvent[]): Detection[] {
   const engine = createEngine(spec);
   const out: Detection[] = [];
@@ -49,6 +53,11 @@ export function detect(createEngine: (spec: SymbolSpec) => SurveillanceEngine, s
     let start = 0;
     while (start < events.length) {
       const tsMs = events[start]!.exchTsMs;
+      if (start > 0) {
+        for (let clockTsMs = events[start - 1]!.exchTsMs + SURVEILLANCE_TICK_MS; clockTsMs < tsMs; clockTsMs += SURVEILLANCE_TICK_MS) {
+          for (const alert of engine.advance(clockTsMs)) if (alert.score >= ALERT_SCORE_THRESHOLD) out.push({ alert, atMs: clockTsMs });
+        }
+      }
       let end = start + 1;
       while (end < events.length && events[end]!.exchTsMs === tsMs) end++;
       for (const alert of engine.process(events.slice(start, end))) {
