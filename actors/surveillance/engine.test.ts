@@ -45,6 +45,8 @@ interface SpoofScript {
   liftTicks?: number;
   /** A second large bid one tick further out, placed and pulled with the first. */
   stacked?: boolean;
+  /** Large bids on the next levels further out, placed with the first and pulled 1 s after it. */
+  layersBehind?: number;
 }
 
 /**
@@ -53,13 +55,15 @@ interface SpoofScript {
  * Returns the cancel time.
  */
 function spoof(m: TestMarket, s: SpoofScript = {}): number {
-  const { sizeUnits = 30, lifetimeMs = 2000, traded = false, move = true, opposite = move, distTicks = 1, requoteSize, stacked = false, liftTicks = 2 } = s;
+  const { sizeUnits = 30, lifetimeMs = 2000, traded = false, move = true, opposite = move, distTicks = 1, requoteSize, stacked = false, liftTicks = 2, layersBehind = 0 } = s;
   m.run(60_000);
   const price = m.bestBid - distTicks;
   const qty = sizeUnits * m.unit;
   const base = m.book.side(BID).qtyAt(price);
   const stackBase = m.book.side(BID).qtyAt(price - 1);
-  const resting = (): [number, number, number][] => (stacked ? [[BID, price, base + qty], [BID, price - 1, stackBase + qty]] : [[BID, price, base + qty]]);
+  const behind: [number, number, number][] = Array.from({ length: layersBehind }, (_, i) => [BID, price - 1 - i, m.book.side(BID).qtyAt(price - 1 - i)]);
+  const behindUp = behind.map(([side, p, q]): [number, number, number] => [side, p, q + qty]);
+  const resting = (): [number, number, number][] => [...(stacked ? [[BID, price, base + qty], [BID, price - 1, stackBase + qty]] as [number, number, number][] : [[BID, price, base + qty]] as [number, number, number][]), ...behindUp];
   m.step(resting());
   if (!move) m.backgroundTrades = false;
   const steps = Math.max(1, Math.round(lifetimeMs / 100) - 2);
@@ -80,9 +84,13 @@ function spoof(m: TestMarket, s: SpoofScript = {}): number {
     const pulled: [number, number, number][] = [[BID, price, base]];
     if (stacked) pulled.push([BID, price - 1, stackBase]);
     if (requoteSize !== undefined) pulled.push([BID, price + liftTicks, m.book.side(BID).qtyAt(price + liftTicks) + requoteSize * qty]);
-    m.step(pulled);
+    m.step([...pulled, ...behindUp]);
   }
   const cancelTs = m.tsMs;
+  if (layersBehind > 0) {
+    for (let i = 0; i < 9; i++) m.step(behindUp);
+    m.step(behind);
+  }
   m.run(3000);
   return cancelTs;
 }
@@ -134,6 +142,7 @@ describe("spoofing", () => {
     ["re-placed at its size where the price went: a quote following the price", { requoteSize: 1 }],
     ["re-placed at its size 15 ticks up, where the price went (beyond requoteTicks of the old price)", { requoteSize: 1, liftTicks: 15 }],
     ["placed and pulled with a second large bid: a stack, layering's to judge", { stacked: true }],
+    ["placed with two more large bids on the next levels, pulled 1 s before them: one layer of a stack", { layersBehind: 2 }],
   ] as const)("near-miss (%s) is not flagged", (_name, script) => {
     const m = new TestMarket(BTC, 0.05, 7);
     spoof(m, script);
@@ -218,7 +227,10 @@ describe("layering", () => {
     expect((layering[0]!.alert.evidence.levels as unknown[]).length).toBe(4);
     expect(ofType(found, "spoofing")).toEqual([]); // the layers are not double-reported
   });
-  test("a lone large ask pulled while a layering group on its side is still held is part of that scheme, not a spoof", () => {
+  test.each([
+    ["still held", 100],
+    ["still resting when the lone order's hold ends", 500],
+  ])("a lone large ask pulled while a layering group on its side is %s is part of that scheme, not a spoof", (_name, stackLagMs) => {
     const m = new TestMarket(ETH, 2, 11);
     m.run(60_000);
     const lone = m.bestAsk + 1, top = lone + 3; // three ticks out: not one of the stack's levels
@@ -238,7 +250,8 @@ describe("layering", () => {
       m.step([loneUp, ...placed]);
     }
     m.step([loneBefore, ...placed]); // the lone order goes first...
-    m.step(before); // ...the stack 100 ms later, so the lone candidate is judged while the group is held
+    for (let t = 100; t < stackLagMs; t += 100) m.step(placed);
+    m.step(before); // ...the stack stackLagMs later
     m.run(3000);
     const found = detect(ETH, m.events);
     expect(ofType(found, "layering").length).toBe(1);

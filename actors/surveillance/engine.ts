@@ -45,6 +45,8 @@ export class DetectorEngine implements SurveillanceEngine {
   private readonly flagged: number[][] = [[], []];
   /** Large episodes opened recently, per side (requote evidence). */
   private readonly recentLarge: Episode[][] = [[], []];
+  /** Large episodes closed and judged (an opened one not in here still rests, or settles). */
+  private readonly judged = new WeakSet<Episode>();
   private readonly qtyAt = (side: number, priceTicks: number): number => this.lifecycle.qtyAt(side, priceTicks);
   private disposed = false;
 
@@ -124,6 +126,7 @@ export class DetectorEngine implements SurveillanceEngine {
   private judgeEpisodes(): void {
     const closed = this.lifecycle.closed;
     for (const ep of closed) {
+      this.judged.add(ep);
       const layered = this.layering.onEpisode(ep);
       if (layered) {
         const members = new Set(layered.members);
@@ -161,6 +164,10 @@ export class DetectorEngine implements SurveillanceEngine {
     for (const h of due) {
       const [startTsMs, endTsMs] = span(h.episodes);
       if (h.spoofCandidate && (this.requoted(h) || this.partOfFlagged(h, startTsMs, endTsMs) || this.stacked(h))) continue;
+      if (h.spoofCandidate && this.stackStillResting(h, ts)) {
+        this.held.push(h);
+        continue;
+      }
       out.push(h.alert());
       this.noteFlagged(h.side, startTsMs, endTsMs, ts);
       // The flagged window's opposite trading is not what that side usually does: keep it out of later baselines.
@@ -211,15 +218,42 @@ export class DetectorEngine implements SurveillanceEngine {
   }
 
   /**
-   * Placed and pulled together with another large order on its side (within stackMs both ways): a
-   * stack of orders is layering's to judge (it needs minLayers of them), not a lone spoof.
+   * Part of a stack, which is layering's to judge (it needs minLayers of them), not a lone spoof:
+   * placed and pulled together with another large order on its side (within stackMs both ways), or
+   * placed together (within stackMs) with enough others on neighbouring levels to make minLayers
+   * (layering.maxGapTicks apart at most). The second catches a layer whose inferred episode ended
+   * apart from the rest when honest orders at its price were added or pulled meanwhile.
    */
   private stacked(h: Held): boolean {
     const ms = this.params.spoofing.stackMs;
     const ep = h.episodes[0]!;
+    const placedWith: number[] = [ep.priceTicks];
     for (const other of this.recentLarge[h.side]!) {
-      if (other === ep) continue;
-      if (Math.abs(other.startTsMs - ep.startTsMs) <= ms && Math.abs(other.endTsMs - ep.endTsMs) <= ms) return true;
+      if (other === ep || Math.abs(other.startTsMs - ep.startTsMs) > ms) continue;
+      if (Math.abs(other.endTsMs - ep.endTsMs) <= ms) return true;
+      placedWith.push(other.priceTicks);
+    }
+    const { minLayers, maxGapTicks } = this.params.layering;
+    return placedWith.length >= minLayers && chainLength(placedWith, ep.priceTicks, maxGapTicks) >= minLayers;
+  }
+
+  /**
+   * A stack (minLayers large orders on its side, placed together on neighbouring levels) that rested
+   * with the candidate is still resting: what it turns out to be decides whether the candidate is one
+   * scheme with it (partOfFlagged, once the stack's layering alert is held), so the candidate waits,
+   * at most stackWaitMs past its hold (still within 1 s of its cancel) and never for a stack older
+   * than layering.maxLifetimeMs.
+   */
+  private stackStillResting(h: Held, ts: number): boolean {
+    const { stackMs } = this.params.spoofing;
+    const { minLayers, maxGapTicks, maxLifetimeMs } = this.params.layering;
+    const ep = h.episodes[0]!;
+    if (ts - ep.endTsMs >= this.params.spoofing.holdMs + this.params.spoofing.stackWaitMs) return false;
+    const open = this.recentLarge[h.side]!.filter((o) => o !== ep && !this.judged.has(o) && o.startTsMs <= ep.endTsMs && ts - o.startTsMs <= maxLifetimeMs);
+    if (open.length < minLayers) return false;
+    for (const o of open) {
+      const placedWith = open.filter((x) => Math.abs(x.startTsMs - o.startTsMs) <= stackMs).map((x) => x.priceTicks);
+      if (placedWith.length >= minLayers && chainLength(placedWith, o.priceTicks, maxGapTicks) >= minLayers) return true;
     }
     return false;
   }
@@ -243,6 +277,15 @@ export class DetectorEngine implements SurveillanceEngine {
     }
     return false;
   }
+}
+
+/** How many of `prices` form an unbroken run (neighbours at most maxGapTicks apart) through `at`. */
+function chainLength(prices: number[], at: number, maxGapTicks: number): number {
+  const sorted = [...new Set(prices)].sort((a, b) => a - b);
+  let i = sorted.indexOf(at), lo = i, hi = i;
+  while (lo > 0 && sorted[lo]! - sorted[lo - 1]! <= maxGapTicks) lo--;
+  while (hi < sorted.length - 1 && sorted[hi + 1]! - sorted[hi]! <= maxGapTicks) hi++;
+  return hi - lo + 1;
 }
 
 function latestEndTsMs(episodes: readonly Episode[]): number {
