@@ -44,6 +44,20 @@ describe("aggressor flow test", () => {
     expect(t.zCapped).toBeGreaterThan(t.z);
   });
 
+  test("skipPushes leaves a marked momentum push out of the tested window, and only when asked", () => {
+    const flow = new AggressorFlow(P);
+    steady(flow, 1, 0, 300_000);
+    for (const t of [300_100, 300_140, 300_180, 300_220]) flow.onTrade(1, t, 10); // the push
+    for (const t of [301_000, 301_500]) flow.onTrade(1, t, 10); // the resting order's real business
+    flow.markPush(1, 300_100, 300_220);
+    const withPush = flow.test(1, 300_000, 302_000)!, without = flow.test(1, 300_000, 302_000, true)!;
+    expect(withPush.events).toBe(6);
+    expect(without.events).toBe(2);
+    expect(without.z).toBeLessThan(withPush.z);
+    expect(without.expectedQty).toBe(withPush.expectedQty); // the baseline is the same
+    expect(flow.test(0, 300_000, 302_000, true)).toBeNull(); // marks are per side
+  });
+
   test("a flagged window is left out of later baselines", () => {
     const run = (exclude: boolean) => {
       const flow = new AggressorFlow(P);

@@ -22,7 +22,11 @@
  *   ms, m1 and m2 the first two moments of the capped event size.
  * Flagged windows are excluded from later baselines (`exclude`), so a
  * manipulator who repeats the pattern does not teach the detector that it
- * is normal. The Poisson variance understates clustered flow, so z is a
+ * is normal. Momentum pushes (`markPush`: a run the momentum ignition
+ * detector took for an igniter's) can be left out of a tested window
+ * (`skipPushes`): the resting-order detectors look for a spoofer's own
+ * trading, and a push is another scheme's footprint, not evidence that an
+ * order resting meanwhile was fake. The Poisson variance understates clustered flow, so z is a
  * ranking with a threshold checked on data, not a p-value. Cost: O(1) per
  * trade; a test walks the baseline window twice (only closed large episodes
  * that passed every cheaper check get tested).
@@ -54,6 +58,8 @@ class SideFlow {
   commit = 0;
   /** Excluded windows: flat [fromTsMs, toTsMs]. */
   excluded: number[] = [];
+  /** Momentum pushes against this side: flat [fromTsMs, toTsMs]. */
+  pushes: number[] = [];
   readonly sizes = new RollingSample(4096, 256);
   firstTsMs = NaN;
 }
@@ -82,8 +88,21 @@ export class AggressorFlow {
     this.sides[bookSide]!.excluded.push(fromTsMs, toTsMs);
   }
 
-  /** Tests the aggressive flow against `bookSide` over [fromTsMs, toTsMs]; null while the baseline is too thin. */
-  test(bookSide: number, fromTsMs: number, toTsMs: number): FlowTest | null {
+  /**
+   * [fromTsMs, toTsMs] of `bookSide` is a momentum push: the events in it are left out of windows
+   * tested with skipPushes. Marking the latest push again with a later end extends it.
+   */
+  markPush(bookSide: number, fromTsMs: number, toTsMs: number): void {
+    const spans = this.sides[bookSide]!.pushes, n = spans.length;
+    if (n > 0 && spans[n - 2] === fromTsMs) spans[n - 1] = Math.max(spans[n - 1]!, toTsMs);
+    else spans.push(fromTsMs, toTsMs);
+  }
+
+  /**
+   * Tests the aggressive flow against `bookSide` over [fromTsMs, toTsMs]; null while the baseline is
+   * too thin. `skipPushes`: the window leaves out the events of marked momentum pushes.
+   */
+  test(bookSide: number, fromTsMs: number, toTsMs: number, skipPushes = false): FlowTest | null {
     const s = this.sides[bookSide]!;
     const p = this.p;
     if (s.sizes.count < p.minBaselineEvents) return null;
@@ -104,6 +123,7 @@ export class AggressorFlow {
       if (t < baseFrom || t > toTsMs) continue;
       const q = Math.min(s.qty[i]!, cap);
       if (t >= fromTsMs) {
+        if (skipPushes && within(s.pushes, t)) continue;
         w += q;
         if (q > maxW) maxW = q;
         events++;
@@ -126,9 +146,7 @@ export class AggressorFlow {
   }
 
   private isExcluded(s: SideFlow, tsMs: number): boolean {
-    const e = s.excluded;
-    for (let i = 0; i < e.length; i += 2) if (tsMs >= e[i]! && tsMs <= e[i + 1]!) return true;
-    return false;
+    return within(s.excluded, tsMs);
   }
 
   /** Excluded time inside [from, to), ms (windows rarely overlap; overlap is counted twice, which only widens the baseline slightly). */
@@ -155,15 +173,25 @@ export class AggressorFlow {
       s.commit -= s.head;
       s.head = 0;
     }
-    const e = s.excluded;
-    if (e.length > 0 && e[1]! < horizon) {
-      let w = 0;
-      for (let i = 0; i < e.length; i += 2) {
-        if (e[i + 1]! < horizon) continue;
-        e[w++] = e[i]!;
-        e[w++] = e[i + 1]!;
-      }
-      e.length = w;
-    }
+    forgetBefore(s.excluded, horizon);
+    forgetBefore(s.pushes, horizon);
   }
+}
+
+/** Whether tsMs falls in one of the flat [from, to] spans. */
+function within(spans: readonly number[], tsMs: number): boolean {
+  for (let i = 0; i < spans.length; i += 2) if (tsMs >= spans[i]! && tsMs <= spans[i + 1]!) return true;
+  return false;
+}
+
+/** Drops the spans that ended before `horizon` (checked from the first: spans are added in time order, roughly). */
+function forgetBefore(spans: number[], horizon: number): void {
+  if (spans.length === 0 || spans[1]! >= horizon) return;
+  let w = 0;
+  for (let i = 0; i < spans.length; i += 2) {
+    if (spans[i + 1]! < horizon) continue;
+    spans[w++] = spans[i]!;
+    spans[w++] = spans[i + 1]!;
+  }
+  spans.length = w;
 }

@@ -74,7 +74,7 @@ export class LayeringDetector {
       to = Math.max(to, m.endTsMs);
     }
     if (opposite < this.p.minOppositeFraction * total) return false;
-    const test = this.market.flow.test(1 - members[0]!.side, from, to);
+    const test = this.market.flow.test(1 - members[0]!.side, from, to, true);
     if (test === null || test.z < this.p.minOppositeZ) return false;
     this.tests.set(members, test);
     return true;

@@ -110,6 +110,25 @@ describe("momentum ignition", () => {
     expect(tape.high()).toHaveLength(0);
   });
 
+  test("a push is marked on the aggressor flow: at once when steady, at its reversal when not, never when it neither is steady nor reverses", () => {
+    // What spoofing and layering see of the ask side's flow over the push, with the pushes left out.
+    const seen = (tape: Tape) => tape.flow.test(1, T0 - 1, T0 + 200, true)!.cappedQty;
+    const all = (tape: Tape) => tape.flow.test(1, T0 - 1, T0 + 200)!.cappedQty;
+    const steady = new Tape();
+    steady.quiet(0, T0);
+    steady.push(STEADY.atMs, STEADY.ticks, STEADY.lots);
+    expect(all(steady)).toBeGreaterThan(0);
+    expect(seen(steady)).toBe(0); // qualified: marked before any reversal
+    const cascade = { atMs: [T0, T0 + 200, T0 + 290, T0 + 320, T0 + 328], ticks: [1, 1, 2, 3, 3], lots: [2, 3, 6, 15, 12] };
+    const uneven = new Tape();
+    uneven.quiet(0, T0);
+    uneven.push(cascade.atMs, cascade.ticks, cascade.lots);
+    uneven.touch(T0 + 600);
+    expect(seen(uneven)).toBe(all(uneven)); // not steady, not reversed yet: still counted
+    uneven.touch(T0 + 1000, 1000, 1001); // back where it was after holding: a reversal
+    expect(seen(uneven)).toBe(0);
+  });
+
   test("cadence: a metronome is steady, a leading stray order is trimmed, an accelerating run is not steady", () => {
     expect(cadenceCv([0, 40, 80, 120])).toBe(0);
     expect(cadenceCv([0, 200, 290, 320, 328])).toBeGreaterThan(0.8);

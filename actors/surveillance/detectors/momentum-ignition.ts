@@ -22,7 +22,9 @@
  *   liquidity returning, or a market turning over far more than the push.
  *
  * Fires at the reversal (or when the unwind completes, up to `unwindGraceMs`
- * later). A reversal without the unwind or the cadence is reported below 50
+ * later). A push is marked on the aggressor flow (`markPush`) as soon as it
+ * qualifies at a steady cadence, else when it reverses, so that spoofing
+ * and layering do not read the igniter's prints as a spoofer's trading. A reversal without the unwind or the cadence is reported below 50
  * as context. Cost: O(1) per trade and per book update (a run keeps at most
  * MAX_STEPS step times).
  */
@@ -59,6 +61,8 @@ interface Ignition {
   reversedTsMs: number;
   retraceTicks: number;
   moveTicks: number;
+  /** The push is marked on the aggressor flow already (it qualified at a steady cadence). */
+  readonly pushMarked: boolean;
 }
 
 /**
@@ -106,6 +110,7 @@ export class MomentumIgnitionDetector {
         if (ts !== run.lastTs && run.stepTs.length < MAX_STEPS) run.stepTs.push(ts);
         run.lastTs = ts;
         run.lastPriceTicks = priceTicks;
+        if (a.pushMarked) this.flow.markPush(d > 0 ? 1 : 0, run.tsStart, ts);
       }
       run.qty += qty;
       return;
@@ -149,7 +154,9 @@ export class MomentumIgnitionDetector {
       // A burst of aggressive trading, not a few small orders riding a drift: the run's taker volume stands out.
       const flow = this.flow.test(run.direction > 0 ? 1 : 0, run.tsStart, run.lastTs + 1);
       if (flow === null || flow.zCapped < p.minFlowZ) continue;
-      this.active = { run, peakTicks: touch, peakTsMs: ts, thresholdTicks, flowZ: flow.zCapped, unwindQty: 0, reversedTsMs: NaN, retraceTicks: 0, moveTicks };
+      const steady = steadiestCadenceCv(run.stepTs, p.minSteps) <= p.maxCadenceCv;
+      if (steady) this.flow.markPush(run.direction > 0 ? 1 : 0, run.tsStart, run.lastTs);
+      this.active = { run, peakTicks: touch, peakTsMs: ts, thresholdTicks, flowZ: flow.zCapped, unwindQty: 0, reversedTsMs: NaN, retraceTicks: 0, moveTicks, pushMarked: steady };
       this.runs[0] = this.runs[1] = null;
       return null;
     }
@@ -174,6 +181,7 @@ export class MomentumIgnitionDetector {
     // The move must hold a moment before it reverses: a sweep refilled at once is not ignition.
     if (retraceTicks >= p.reversalFraction * moveTicks && ts - a.run.lastTs >= p.minHoldMs) {
       a.reversedTsMs = ts;
+      if (!a.pushMarked) this.flow.markPush(d > 0 ? 1 : 0, a.run.tsStart, a.run.lastTs);
       a.moveTicks = moveTicks;
       a.retraceTicks = retraceTicks;
       return this.unwound(a) ? this.release(ts) : null;

@@ -54,7 +54,7 @@ export function spoofMeasures(ep: Episode, p: SpoofingParams, market: MarketCont
   const moved = moveAwayTicks >= p.minMoveTicks;
   let test: FlowTest | null = null;
   if (ep.oppositeQty >= p.minOppositeFraction * ep.addedQty) {
-    test = market.flow.test(1 - ep.side, ep.startTsMs, ep.endTsMs);
+    test = market.flow.test(1 - ep.side, ep.startTsMs, ep.endTsMs, true);
     if (test !== null && test.z < p.minOppositeZ) test = null;
   }
   if (!moved && test === null) return null;
