@@ -46,7 +46,9 @@ const rootMachine = setup({
   // The recorder exists only when recording: spawned, not invoked, so it can be absent.
   entry: enqueueActions(({ context, enqueue }) => {
     const surveillance = context.config.surveillance;
-    if (surveillance) enqueue.spawnChild("surveillance", { id: ActorId.surveillance, systemId: ActorId.surveillance, input: surveillance });
+    // A replay runs on the recording's clock alone (the same alerts at any speed, paused or seeking); live and
+    // simulated markets run on the wall clock, so a quiet feed's held alerts still come out on time.
+    if (surveillance) enqueue.spawnChild("surveillance", { id: ActorId.surveillance, systemId: ActorId.surveillance, input: { ...surveillance, clockTick: context.config.mode !== "replay" } });
     const inference = context.config.inference;
     if (inference) enqueue.spawnChild("inference", { id: ActorId.inference, systemId: ActorId.inference, input: inference });
     const recorder = context.config.recorder;

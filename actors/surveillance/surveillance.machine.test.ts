@@ -5,9 +5,10 @@
  * any other alert, stamped on the same local clock as the events.
  */
 import { describe, expect, test } from "bun:test";
+import { createActor } from "xstate";
 import type { MarketEvent, Trade } from "../../src/switchboard.ts";
 import type { Alert, SurveillanceEngine } from "./alert.ts";
-import { detect, tick, type SurveillanceContext } from "./surveillance.machine.ts";
+import { detect, surveillanceMachine, tick, type SurveillanceContext } from "./surveillance.machine.ts";
 
 
 function trade(exchTsMs: number, localTsMs: number): Trade {
@@ -32,7 +33,7 @@ function clockEngine(dueTsMs: number, advances: number[]): SurveillanceEngine {
 describe("surveillance clock tick", () => {
   test("engines hear the last exchange time plus the wall time since it came; released alerts go out once", () => {
     const advances: number[] = [];
-    const context: SurveillanceContext = { createEngine: () => clockEngine(10_400, advances), engines: new Map(), clocks: new Map(), counters: { batches: 0, alerts: 0 } };
+    const context: SurveillanceContext = { createEngine: () => clockEngine(10_400, advances), clockTick: true, engines: new Map(), clocks: new Map(), counters: { batches: 0, alerts: 0 } };
     const events: MarketEvent[] = [trade(10_000, 50_000)];
     expect(detect(context, events)).toEqual([]);
     const wallMs = context.clocks.get("BTCUSDT")!.wallMs;
@@ -48,10 +49,25 @@ describe("surveillance clock tick", () => {
 
   test("no engine hears the clock before its symbol's first event; a wall clock that steps back never moves it back", () => {
     const advances: number[] = [];
-    const context: SurveillanceContext = { createEngine: () => clockEngine(Infinity, advances), engines: new Map(), clocks: new Map(), counters: { batches: 0, alerts: 0 } };
+    const context: SurveillanceContext = { createEngine: () => clockEngine(Infinity, advances), clockTick: true, engines: new Map(), clocks: new Map(), counters: { batches: 0, alerts: 0 } };
     expect(tick(context, 1e9)).toEqual([]);
     detect(context, [trade(10_000, 50_000)]);
     tick(context, context.clocks.get("BTCUSDT")!.wallMs - 500);
     expect(advances).toEqual([10_000]);
+  });
+
+  test.each([
+    ["live and simulated markets tick", true],
+    ["a replay runs on its events alone", false],
+  ])("the actor: %s", async (_name, clockTick) => {
+    const advances: number[] = [];
+    const actor = createActor(surveillanceMachine, { input: { createEngine: () => clockEngine(Infinity, advances), clockTick } }).start();
+    actor.send({ type: "book.updated", events: [trade(10_000, 50_000)], gaps: [] });
+    await Bun.sleep(350);
+    actor.stop();
+    if (clockTick) {
+      expect(advances.length).toBeGreaterThanOrEqual(2);
+      expect(advances[0]!).toBeGreaterThanOrEqual(10_000);
+    } else expect(advances).toEqual([]);
   });
 });

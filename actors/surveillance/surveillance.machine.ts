@@ -4,11 +4,12 @@
  * go to the hub, which streams them (`anomaly` events) and hands them to the
  * recorder like any other item.
  *
- * Every SURVEILLANCE_TICK_MS the engines are told how far the exchange clock
- * has moved (the last event's exchange time plus the wall time since it
- * came), so an alert that only waits for time to pass (a spoof candidate's
- * hold) is raised on time in a quiet market, not at the next event. At a
- * replay speed below 1 that estimate runs ahead of the replayed clock.
+ * With `clockTick` (live and simulated markets), every SURVEILLANCE_TICK_MS
+ * the engines are told how far the exchange clock has moved (the last
+ * event's exchange time plus the wall time since it came), so an alert that
+ * only waits for time to pass (a spoof candidate's hold) is raised on time in
+ * a quiet market, not at the next event. A replay leaves it off: its events
+ * are its only clock, so it finds the same alerts at any speed.
  *
  * Commands in: `book.updated`, `surveillance.reset`. Commands out:
  * `surveillance.alerted` (to hub).
@@ -22,10 +23,13 @@ import { SURVEILLANCE_TICK_MS, type CreateSurveillanceEngine, type SurveillanceE
 
 export interface SurveillanceInput {
   readonly createEngine: CreateSurveillanceEngine;
+  /** Tell the engines the time between events (wall clock); default off. */
+  readonly clockTick?: boolean;
 }
 
 export interface SurveillanceContext {
   readonly createEngine: CreateSurveillanceEngine;
+  readonly clockTick: boolean;
   readonly engines: Map<string, SurveillanceEngine>;
   /** Per symbol: the latest event's exchange and local times, and the wall clock (performance.now(), ms) when it came. */
   readonly clocks: Map<string, { exchTsMs: number; localTsMs: number; wallMs: number }>;
@@ -51,11 +55,11 @@ export const surveillanceMachine = setup({
   },
 }).createMachine({
   id: "surveillance",
-  context: ({ input }) => ({ createEngine: input.createEngine, engines: new Map(), clocks: new Map(), counters: { batches: 0, alerts: 0 } }),
+  context: ({ input }) => ({ createEngine: input.createEngine, clockTick: input.clockTick ?? false, engines: new Map(), clocks: new Map(), counters: { batches: 0, alerts: 0 } }),
   initial: "watching",
   states: {
     watching: {
-      after: { [SURVEILLANCE_TICK_MS]: { target: "watching", reenter: true, actions: "tick" } },
+      after: { [SURVEILLANCE_TICK_MS]: { guard: ({ context }) => context.clockTick, target: "watching", reenter: true, actions: "tick" } },
       on: {
         "book.updated": { actions: "detect" },
         "surveillance.reset": {
