@@ -18,6 +18,7 @@ import { WashTradingDetector } from "./detectors/wash-trading.ts";
 import type { Episode } from "./lifecycle.ts";
 import { createLifecycle, type LifecycleKind, type OrderLifecycle } from "./lifecycle-choice.ts";
 import { withDefaults, type ParamOverrides, type SurveillanceParams } from "./params.ts";
+import { forgetSpansBefore } from "./spans.ts";
 
 /** A spoofing or layering candidate waiting out the hold (layer membership, requotes). */
 interface Held {
@@ -178,14 +179,7 @@ export class DetectorEngine implements SurveillanceEngine {
   /** Remembers a released alert's span; forgets those no later candidate can overlap. */
   private noteFlagged(side: number, startTsMs: number, endTsMs: number, ts: number): void {
     const spans = this.flagged[side]!;
-    const horizonTsMs = ts - this.params.spoofing.maxLifetimeMs - this.params.spoofing.holdMs - this.params.layering.maxLifetimeMs;
-    let w = 0;
-    for (let i = 0; i < spans.length; i += 2) {
-      if (spans[i + 1]! < horizonTsMs) continue;
-      spans[w++] = spans[i]!;
-      spans[w++] = spans[i + 1]!;
-    }
-    spans.length = w;
+    forgetSpansBefore(spans, ts - this.params.spoofing.maxLifetimeMs - this.params.spoofing.holdMs - this.params.layering.maxLifetimeMs);
     spans.push(startTsMs, endTsMs);
   }
 

@@ -33,6 +33,7 @@
  */
 import type { AggressorFlowParams } from "../params.ts";
 import { RollingSample } from "../rolling.ts";
+import { forgetSpansBefore, spansContain } from "../spans.ts";
 
 export interface FlowTest {
   /** Winsorised, trimmed aggressive volume in the window. */
@@ -123,7 +124,7 @@ export class AggressorFlow {
       if (t < baseFrom || t > toTsMs) continue;
       const q = Math.min(s.qty[i]!, cap);
       if (t >= fromTsMs) {
-        if (skipPushes && within(s.pushes, t)) continue;
+        if (skipPushes && spansContain(s.pushes, t)) continue;
         w += q;
         if (q > maxW) maxW = q;
         events++;
@@ -146,7 +147,7 @@ export class AggressorFlow {
   }
 
   private isExcluded(s: SideFlow, tsMs: number): boolean {
-    return within(s.excluded, tsMs);
+    return spansContain(s.excluded, tsMs);
   }
 
   /** Excluded time inside [from, to), ms (windows rarely overlap; overlap is counted twice, which only widens the baseline slightly). */
@@ -173,25 +174,7 @@ export class AggressorFlow {
       s.commit -= s.head;
       s.head = 0;
     }
-    forgetBefore(s.excluded, horizon);
-    forgetBefore(s.pushes, horizon);
+    forgetSpansBefore(s.excluded, horizon);
+    forgetSpansBefore(s.pushes, horizon);
   }
-}
-
-/** Whether tsMs falls in one of the flat [from, to] spans. */
-function within(spans: readonly number[], tsMs: number): boolean {
-  for (let i = 0; i < spans.length; i += 2) if (tsMs >= spans[i]! && tsMs <= spans[i + 1]!) return true;
-  return false;
-}
-
-/** Drops the spans that ended before `horizon` (checked from the first: spans are added in time order, roughly). */
-function forgetBefore(spans: number[], horizon: number): void {
-  if (spans.length === 0 || spans[1]! >= horizon) return;
-  let w = 0;
-  for (let i = 0; i < spans.length; i += 2) {
-    if (spans[i + 1]! < horizon) continue;
-    spans[w++] = spans[i]!;
-    spans[w++] = spans[i + 1]!;
-  }
-  spans.length = w;
 }
