@@ -32,13 +32,27 @@ export interface Alert {
 
 /** How often the service tells the engines the time between events (SurveillanceEngine.advance), ms. */
 export const SURVEILLANCE_TICK_MS = 100;
+/**
+ * The clock estimate stays this far behind the last event's exchange time plus the wall time since:
+ * room for a frame or a print still in flight (the depth and trade streams lag differently).
+ */
+export const SURVEILLANCE_CLOCK_LAG_MS = 100;
+
+/**
+ * The exchange time an engine may be advanced to `quietMs` of wall time after its last event (at
+ * `lastExchTsMs`); null while events still come (under a tick of quiet): they move its clock themselves.
+ */
+export function quietClockTsMs(lastExchTsMs: number, quietMs: number): number | null {
+  return quietMs >= SURVEILLANCE_TICK_MS ? lastExchTsMs + quietMs - SURVEILLANCE_CLOCK_LAG_MS : null;
+}
 
 export interface SurveillanceEngine {
   /** Events of ONE symbol, in order (book updates with their level changes, trades). Returns the alerts they completed. */
   process(events: readonly MarketEvent[]): Alert[];
   /**
-   * The exchange clock reached tsMs with no event since the last batch (the service's tick): returns
-   * the alerts that were only waiting for time to pass. tsMs must not run ahead of events to come.
+   * The exchange clock reached tsMs with no event since the last batch (the service's tick, see
+   * quietClockTsMs): returns the alerts that were only waiting for time to pass. tsMs should not run
+   * ahead of events still to come (a late print would then miss its episode).
    */
   advance(tsMs: number): Alert[];
   dispose(): void;

@@ -7,9 +7,8 @@
 import { describe, expect, test } from "bun:test";
 import { createActor } from "xstate";
 import type { MarketEvent, Trade } from "../../src/switchboard.ts";
-import type { Alert, SurveillanceEngine } from "./alert.ts";
+import { SURVEILLANCE_CLOCK_LAG_MS, type Alert, type SurveillanceEngine } from "./alert.ts";
 import { detect, surveillanceMachine, tick, type SurveillanceContext } from "./surveillance.machine.ts";
-
 
 function trade(exchTsMs: number, localTsMs: number): Trade {
   return { kind: "trade", symbol: "BTCUSDT", exchTsMs, localTsMs, tradeId: exchTsMs, priceTicks: 600_000, price: 60_000, qty: 0.01, side: "buy" };
@@ -31,29 +30,37 @@ function clockEngine(dueTsMs: number, advances: number[]): SurveillanceEngine {
 }
 
 describe("surveillance clock tick", () => {
-  test("engines hear the last exchange time plus the wall time since it came; released alerts go out once", () => {
+  const context = (dueTsMs: number, advances: number[]): SurveillanceContext => ({ createEngine: () => clockEngine(dueTsMs, advances), clockTick: true, engines: new Map(), clocks: new Map(), counters: { batches: 0, alerts: 0 } });
+
+  test("a symbol quiet for a tick hears its last exchange time plus the quiet time, less the lag; what that releases goes out on the events' local clock", () => {
     const advances: number[] = [];
-    const context: SurveillanceContext = { createEngine: () => clockEngine(10_400, advances), clockTick: true, engines: new Map(), clocks: new Map(), counters: { batches: 0, alerts: 0 } };
-    const events: MarketEvent[] = [trade(10_000, 50_000)];
-    expect(detect(context, events)).toEqual([]);
-    const wallMs = context.clocks.get("BTCUSDT")!.wallMs;
-    expect(tick(context, wallMs + 100)).toEqual([]);
-    const facts = tick(context, wallMs + 450);
-    expect(advances).toEqual([10_100, 10_450]);
+    const ctx = context(10_400, advances);
+    expect(detect(ctx, [trade(10_000, 50_000)])).toEqual([]);
+    const wallMs = ctx.clocks.get("BTCUSDT")!.wallMs;
+    expect(tick(ctx, wallMs + 50)).toEqual([]); // under a tick of quiet: events still move the clock
+    expect(advances).toEqual([]);
+    expect(tick(ctx, wallMs + 150)).toEqual([]);
+    const facts = tick(ctx, wallMs + 550);
+    expect(advances).toEqual([10_000 + 150 - SURVEILLANCE_CLOCK_LAG_MS, 10_000 + 550 - SURVEILLANCE_CLOCK_LAG_MS]);
     expect(facts.length).toBe(1);
     expect(facts[0]!.kind).toBe("anomaly");
-    expect(facts[0]!.localTsMs).toBe(50_450);
-    expect(context.counters.alerts).toBe(1);
-    expect(tick(context, wallMs + 550)).toEqual([]);
+    expect(facts[0]!.localTsMs).toBe(50_550);
+    expect(ctx.counters.alerts).toBe(1);
   });
 
-  test("no engine hears the clock before its symbol's first event; a wall clock that steps back never moves it back", () => {
+  test("never before a symbol's first event, never backwards, and an event (even an older one) makes the symbol busy again", () => {
     const advances: number[] = [];
-    const context: SurveillanceContext = { createEngine: () => clockEngine(Infinity, advances), clockTick: true, engines: new Map(), clocks: new Map(), counters: { batches: 0, alerts: 0 } };
-    expect(tick(context, 1e9)).toEqual([]);
-    detect(context, [trade(10_000, 50_000)]);
-    tick(context, context.clocks.get("BTCUSDT")!.wallMs - 500);
-    expect(advances).toEqual([10_000]);
+    const ctx = context(Infinity, advances);
+    expect(tick(ctx, 1e9)).toEqual([]);
+    detect(ctx, [trade(10_000, 50_000)]);
+    const wallMs = ctx.clocks.get("BTCUSDT")!.wallMs;
+    tick(ctx, wallMs + 400);
+    tick(ctx, wallMs + 300); // a wall clock read out of order
+    expect(advances).toEqual([10_300]);
+    detect(ctx, [trade(9_990, 50_010)]); // a late print: traffic, not a new clock
+    tick(ctx, ctx.clocks.get("BTCUSDT")!.wallMs + 50);
+    expect(advances).toEqual([10_300]);
+    expect(ctx.clocks.get("BTCUSDT")!.exchTsMs).toBe(10_000);
   });
 
   test.each([

@@ -5,11 +5,12 @@
  * recorder like any other item.
  *
  * With `clockTick` (live and simulated markets), every SURVEILLANCE_TICK_MS
- * the engines are told how far the exchange clock has moved (the last
- * event's exchange time plus the wall time since it came), so an alert that
- * only waits for time to pass (a spoof candidate's hold) is raised on time in
- * a quiet market, not at the next event. A replay leaves it off: its events
- * are its only clock, so it finds the same alerts at any speed.
+ * an engine whose symbol has been quiet for a tick is told how far the
+ * exchange clock has moved (quietClockTsMs: the last event's exchange time
+ * plus the quiet wall time, less a lag for frames still in flight), so an
+ * alert that only waits for time to pass (a spoof candidate's hold) is raised
+ * on time in a quiet market, not at the next event. A replay leaves it off:
+ * its events are its only clock, so it finds the same alerts at any speed.
  *
  * Commands in: `book.updated`, `surveillance.reset`. Commands out:
  * `surveillance.alerted` (to hub).
@@ -19,7 +20,7 @@ import { groupBySymbol } from "../../src/market-events.ts";
 import { actorRef } from "../../src/actor-system.ts";
 import { ActorId, type ActorCommands, type AnomalyFact, type BookUpdate, type MarketEvent, type SymbolSpec } from "../../src/switchboard.ts";
 import { specFor } from "../../src/symbols.ts";
-import { SURVEILLANCE_TICK_MS, type CreateSurveillanceEngine, type SurveillanceEngine } from "./alert.ts";
+import { quietClockTsMs, SURVEILLANCE_TICK_MS, type CreateSurveillanceEngine, type SurveillanceEngine } from "./alert.ts";
 
 export interface SurveillanceInput {
   readonly createEngine: CreateSurveillanceEngine;
@@ -31,8 +32,11 @@ export interface SurveillanceContext {
   readonly createEngine: CreateSurveillanceEngine;
   readonly clockTick: boolean;
   readonly engines: Map<string, SurveillanceEngine>;
-  /** Per symbol: the latest event's exchange and local times, and the wall clock (performance.now(), ms) when it came. */
-  readonly clocks: Map<string, { exchTsMs: number; localTsMs: number; wallMs: number }>;
+  /**
+   * Per symbol: the latest event's exchange and local times, the wall clock (performance.now(), ms)
+   * when it came, and how far the tick has advanced the engine since (never backwards).
+   */
+  readonly clocks: Map<string, { exchTsMs: number; localTsMs: number; wallMs: number; advancedTsMs: number }>;
   counters: { batches: number; alerts: number };
 }
 
@@ -90,21 +94,25 @@ export function detect(context: SurveillanceContext, events: readonly MarketEven
     const last = symbolEvents.at(-1)!;
     for (const alert of engine.process(symbolEvents)) facts.push({ ...alert, kind: "anomaly", localTsMs: last.localTsMs });
     const clock = context.clocks.get(symbol);
-    if (!clock || last.exchTsMs >= clock.exchTsMs) context.clocks.set(symbol, { exchTsMs: last.exchTsMs, localTsMs: last.localTsMs, wallMs: performance.now() });
+    if (!clock || last.exchTsMs >= clock.exchTsMs) context.clocks.set(symbol, { exchTsMs: last.exchTsMs, localTsMs: last.localTsMs, wallMs: performance.now(), advancedTsMs: clock?.advancedTsMs ?? -Infinity });
+    else clock.wallMs = performance.now(); // an older event still counts as traffic: not quiet
   }
   context.counters.alerts += facts.length;
   return facts;
 }
 
-/** Tells every engine the exchange time its clock estimate has reached at wall time `wallMs`. */
+/** At wall time `wallMs`, advances the engine of every symbol quiet for a tick to its clock estimate. */
 export function tick(context: SurveillanceContext, wallMs: number): AnomalyFact[] {
   const facts: AnomalyFact[] = [];
   for (const [symbol, engine] of context.engines) {
     const clock = context.clocks.get(symbol);
     if (!clock) continue;
-    const elapsedMs = Math.max(0, wallMs - clock.wallMs);
-    const localTsMs = clock.localTsMs + elapsedMs;
-    for (const alert of engine.advance(clock.exchTsMs + elapsedMs)) facts.push({ ...alert, kind: "anomaly", localTsMs });
+    const quietMs = wallMs - clock.wallMs;
+    const tsMs = quietClockTsMs(clock.exchTsMs, quietMs);
+    if (tsMs === null || tsMs <= clock.advancedTsMs) continue;
+    clock.advancedTsMs = tsMs;
+    const localTsMs = clock.localTsMs + quietMs;
+    for (const alert of engine.advance(tsMs)) facts.push({ ...alert, kind: "anomaly", localTsMs });
   }
   context.counters.alerts += facts.length;
   return facts;

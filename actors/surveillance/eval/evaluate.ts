@@ -17,7 +17,7 @@
  * hour of clean market time. 0/0 ratios are null.
  */
 import type { MarketEvent, SymbolSpec } from "../../../src/switchboard.ts";
-import { SURVEILLANCE_TICK_MS, type Alert, type SurveillanceEngine } from "../alert.ts";
+import { quietClockTsMs, SURVEILLANCE_TICK_MS, type Alert, type SurveillanceEngine } from "../alert.ts";
 import { INJECTABLE_TYPES, type Episode, type InjectableType } from "../agents/inject.ts";
 
 export const ALERT_SCORE_THRESHOLD = 50;
@@ -43,8 +43,8 @@ export type MetricsByType = Record<InjectableType, TypeMetrics>;
 
 /**
  * Feeds one symbol's events to a fresh engine, a millisecond at a time, and between events the clock
- * as the service's tick does (every SURVEILLANCE_TICK_MS with no event); returns the alerts with
- * score >= 50.
+ * as the service's tick does in a live market (quietClockTsMs, at the tick's earliest phase: live
+ * alerts that wait for the clock can come up to a tick later); returns the alerts with score >= 50.
  */
 export function detect(createEngine: (spec: SymbolSpec) => SurveillanceEngine, spec: SymbolSpec, events: readonly MarketEvent[]): Detection[] {
   const engine = createEngine(spec);
@@ -54,8 +54,10 @@ export function detect(createEngine: (spec: SymbolSpec) => SurveillanceEngine, s
     while (start < events.length) {
       const tsMs = events[start]!.exchTsMs;
       if (start > 0) {
-        for (let clockTsMs = events[start - 1]!.exchTsMs + SURVEILLANCE_TICK_MS; clockTsMs < tsMs; clockTsMs += SURVEILLANCE_TICK_MS) {
-          for (const alert of engine.advance(clockTsMs)) if (alert.score >= ALERT_SCORE_THRESHOLD) out.push({ alert, atMs: clockTsMs });
+        // The feed replayed in real time: a tick every SURVEILLANCE_TICK_MS of quiet until the next event.
+        const lastTsMs = events[start - 1]!.exchTsMs;
+        for (let quietMs = SURVEILLANCE_TICK_MS; lastTsMs + quietMs < tsMs; quietMs += SURVEILLANCE_TICK_MS) {
+          for (const alert of engine.advance(quietClockTsMs(lastTsMs, quietMs)!)) if (alert.score >= ALERT_SCORE_THRESHOLD) out.push({ alert, atMs: lastTsMs + quietMs });
         }
       }
       let end = start + 1;
