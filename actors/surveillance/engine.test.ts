@@ -6,7 +6,7 @@
  */
 import { describe, expect, test } from "bun:test";
 import { ASK, BID, type MarketEvent, type SymbolSpec } from "../../src/switchboard.ts";
-import { SURVEILLANCE_TICK_MS, type Alert } from "./alert.ts";
+import { quietClockTsMs, SURVEILLANCE_TICK_MS, type Alert } from "./alert.ts";
 import type { LifecycleKind } from "./lifecycle-choice.ts";
 import { nativeLifecycleStatus } from "./native-lifecycle-lib.ts";
 import { createSurveillanceEngine } from "./engine.ts";
@@ -47,7 +47,12 @@ interface SpoofScript {
   stacked?: boolean;
   /** Large bids on the next levels further out, placed with the first and pulled 1 s after it. */
   layersBehind?: number;
+  /** Three large bids 4-6 ticks further out, placed with the first and pulled 100 ms later (no layering: too brief). */
+  flickerStack?: boolean;
 }
+
+/** A level change: [side, priceTicks, qty]. */
+type Level = [number, number, number];
 
 /**
  * Warm-up, then a large bid one tick below the touch; the price lifts and aggressive buys (the
@@ -55,16 +60,20 @@ interface SpoofScript {
  * Returns the cancel time.
  */
 function spoof(m: TestMarket, s: SpoofScript = {}): number {
-  const { sizeUnits = 30, lifetimeMs = 2000, traded = false, move = true, opposite = move, distTicks = 1, requoteSize, stacked = false, liftTicks = 2, layersBehind = 0 } = s;
+  const { sizeUnits = 30, lifetimeMs = 2000, traded = false, move = true, opposite = move, distTicks = 1, requoteSize, stacked = false, liftTicks = 2, layersBehind = 0, flickerStack = false } = s;
   m.run(60_000);
   const price = m.bestBid - distTicks;
   const qty = sizeUnits * m.unit;
+  const shownAt = (ticksBelow: number): Level => [BID, price - ticksBelow, m.book.side(BID).qtyAt(price - ticksBelow)];
+  const plusQty = ([side, p, q]: Level): Level => [side, p, q + qty];
   const base = m.book.side(BID).qtyAt(price);
-  const stackBase = m.book.side(BID).qtyAt(price - 1);
-  const behind: [number, number, number][] = Array.from({ length: layersBehind }, (_, i) => [BID, price - 1 - i, m.book.side(BID).qtyAt(price - 1 - i)]);
-  const behindUp = behind.map(([side, p, q]): [number, number, number] => [side, p, q + qty]);
-  const resting = (): [number, number, number][] => [...(stacked ? [[BID, price, base + qty], [BID, price - 1, stackBase + qty]] as [number, number, number][] : [[BID, price, base + qty]] as [number, number, number][]), ...behindUp];
-  m.step(resting());
+  const stackLevel = shownAt(1);
+  const behind = Array.from({ length: layersBehind }, (_, i) => shownAt(1 + i));
+  const behindUp = behind.map(plusQty);
+  const resting = (): Level[] => [[BID, price, base + qty], ...(stacked ? [plusQty(stackLevel)] : []), ...behindUp];
+  const flicker = flickerStack ? [4, 5, 6].map(shownAt) : [];
+  m.step([...resting(), ...flicker.map(plusQty)]);
+  if (flickerStack) m.step([...resting(), ...flicker]);
   if (!move) m.backgroundTrades = false;
   const steps = Math.max(1, Math.round(lifetimeMs / 100) - 2);
   for (let i = 0; i < steps; i++) {
@@ -81,8 +90,8 @@ function spoof(m: TestMarket, s: SpoofScript = {}): number {
   }
   m.backgroundTrades = true;
   if (!traded) {
-    const pulled: [number, number, number][] = [[BID, price, base]];
-    if (stacked) pulled.push([BID, price - 1, stackBase]);
+    const pulled: Level[] = [[BID, price, base]];
+    if (stacked) pulled.push(stackLevel);
     if (requoteSize !== undefined) pulled.push([BID, price + liftTicks, m.book.side(BID).qtyAt(price + liftTicks) + requoteSize * qty]);
     m.step([...pulled, ...behindUp]);
   }
@@ -120,8 +129,9 @@ describe("spoofing", () => {
       const engine = createSurveillanceEngine(BTC, {}, kind);
       const found: { alert: Alert; atTsMs: number }[] = [];
       for (const e of events) for (const alert of engine.process([e])) found.push({ alert, atTsMs: e.exchTsMs });
-      for (let t = cancelTs + SURVEILLANCE_TICK_MS; tick && t <= cancelTs + 3000; t += SURVEILLANCE_TICK_MS) {
-        for (const alert of engine.advance(t)) found.push({ alert, atTsMs: t });
+      // The service's tick in a feed gone quiet at the cancel: the clock estimate, a tick at a time.
+      for (let quietMs = SURVEILLANCE_TICK_MS; tick && quietMs <= 3000; quietMs += SURVEILLANCE_TICK_MS) {
+        for (const alert of engine.advance(quietClockTsMs(cancelTs, quietMs)!)) found.push({ alert, atTsMs: cancelTs + quietMs });
       }
       engine.dispose();
       return ofType(found, "spoofing");
@@ -131,6 +141,43 @@ describe("spoofing", () => {
     expect(found.length).toBe(1);
     expect(found[0]!.alert.tsEnd).toBe(cancelTs);
     expect(found[0]!.atTsMs - cancelTs).toBeLessThanOrEqual(1000);
+  });
+  test("a stack that came and went while the bid rested (judged, no layering) does not hold the alert back", () => {
+    const m = new TestMarket(BTC, 0.05, 7);
+    const cancelTs = spoof(m, { flickerStack: true });
+    const found = ofType(detect(BTC, m.events), "spoofing");
+    expect(found.length).toBe(1);
+    // The hold (300 ms) and a frame, not the stack wait (600 ms more).
+    expect(found[0]!.atTsMs - cancelTs).toBeLessThanOrEqual(withDefaults().spoofing.holdMs + 100);
+  });
+  test.each([
+    ["flagged", false],
+    ["not flagged: the push is the momentum detector's, another scheme's prints", true],
+  ])("a large bid resting while a steady taker push lifts the asks, nothing else trading: %s", (_name, skipPushes) => {
+    const m = new TestMarket(BTC, 0.05, 7);
+    m.run(60_000);
+    m.backgroundTrades = false;
+    const price = m.bestBid - 1, qty = 30 * m.unit;
+    const resting: [number, number, number][] = [[BID, price, m.book.side(BID).qtyAt(price) + qty]];
+    for (let i = 0; i < 12; i++) m.step(resting); // no taker for longer than a run lasts (burstMs)
+    // Five taker orders 40 ms apart, each taking the two best ask levels: an igniter's steady push.
+    for (let i = 0; i < 5; i++) {
+      for (let k = 0; k < 2; k++) {
+        const ask = m.book.side(ASK).priceTicks[k]!;
+        m.trade(ask, m.book.side(ASK).qtyAt(ask), "buy", [[ASK, ask, 0]]);
+      }
+      m.tsMs += 40;
+      m.frame(resting);
+    }
+    for (let i = 0; i < 5; i++) m.step(resting);
+    m.step([[BID, price, resting[0]![2] - qty]]);
+    m.run(3000);
+    const engine = createSurveillanceEngine(BTC);
+    // Without the push mark the same prints are what a spoofer's own trading would look like.
+    if (!skipPushes) (engine as unknown as { flow: { markPush(): void } }).flow.markPush = () => {};
+    const alerts = m.events.flatMap((e) => engine.process([e]));
+    engine.dispose();
+    expect(alerts.filter((a) => a.type === "spoofing").length).toBe(skipPushes ? 0 : 1);
   });
   test.each([
     ["traded", { traded: true }],
@@ -256,6 +303,36 @@ describe("layering", () => {
     const found = detect(ETH, m.events);
     expect(ofType(found, "layering").length).toBe(1);
     expect(ofType(found, "spoofing")).toEqual([]);
+  });
+  test("a lone ask pulled while a stack stays: it waits for the stack at most stackWaitMs, then is reported within 1 s", () => {
+    const m = new TestMarket(ETH, 2, 11);
+    m.run(60_000);
+    const lone = m.bestAsk + 1, top = lone + 3;
+    const at = (price: number) => m.book.side(ASK).qtyAt(price);
+    const loneBefore: [number, number, number] = [ASK, lone, at(lone)];
+    const loneUp: [number, number, number] = [ASK, lone, loneBefore[2] + 6 * m.unit];
+    const before: [number, number, number][] = [], placed: [number, number, number][] = [];
+    for (let i = 0; i < 3; i++) {
+      before.push([ASK, top + i, at(top + i)]);
+      placed.push([ASK, top + i, 6 * m.unit + before[i]![2]]);
+    }
+    m.step([loneUp]);
+    m.step([loneUp, ...placed]);
+    m.shift(-2, [loneUp, ...placed]);
+    for (let i = 0; i < 5; i++) {
+      if (i < 3) m.trade(m.bestBid, 0.1 * 4 * 6 * m.unit, "sell");
+      m.step([loneUp, ...placed]);
+    }
+    m.step([loneBefore, ...placed]);
+    const cancelTs = m.tsMs;
+    for (let i = 0; i < 30; i++) m.step(placed); // the stack rests 3 s more
+    m.step(before);
+    m.run(3000);
+    const spoofs = ofType(detect(ETH, m.events), "spoofing");
+    expect(spoofs.length).toBe(1);
+    const { holdMs, stackWaitMs } = withDefaults().spoofing;
+    expect(spoofs[0]!.atTsMs - cancelTs).toBeGreaterThanOrEqual(holdMs + stackWaitMs);
+    expect(spoofs[0]!.atTsMs - cancelTs).toBeLessThanOrEqual(1000);
   });
   test("two layers are not layering", () => {
     const m = new TestMarket(ETH, 2, 11);
