@@ -152,10 +152,7 @@ export class Lifecycle {
     this.releaseSettled(Infinity);
   }
 
-  /**
-   * The clock reached tsMs with no event: releases the episodes settled by then, so a silent feed
-   * does not hold them until its next event. The event clock (nowTsMs) is left as it is.
-   */
+  /** The clock reached tsMs with no event: releases the episodes settled by then (nowTsMs stays). */
   advance(tsMs: number): void {
     if (Number.isNaN(tsMs)) throw new Error(`lifecycle advance: tsMs is NaN (symbol=${this.spec.symbol})`);
     this.releaseSettled(tsMs);

@@ -26,10 +26,10 @@
  * detector took for an igniter's) can be left out of a tested window
  * (`skipPushes`): the resting-order detectors look for a spoofer's own
  * trading, and a push is another scheme's footprint, not evidence that an
- * order resting meanwhile was fake. The Poisson variance understates clustered flow, so z is a
- * ranking with a threshold checked on data, not a p-value. Cost: O(1) per
- * trade; a test walks the baseline window twice (only closed large episodes
- * that passed every cheaper check get tested).
+ * order resting meanwhile was fake. The Poisson variance understates
+ * clustered flow, so z is a ranking with a threshold checked on data, not a
+ * p-value. Cost: O(1) per trade; a test walks the baseline window twice
+ * (only closed large episodes that passed every cheaper check get tested).
  */
 import type { AggressorFlowParams } from "../params.ts";
 import { RollingSample } from "../rolling.ts";

@@ -22,11 +22,12 @@
  *   liquidity returning, or a market turning over far more than the push.
  *
  * Fires at the reversal (or when the unwind completes, up to `unwindGraceMs`
- * later). A push is marked on the aggressor flow (`markPush`) as soon as it
- * qualifies at a steady cadence, else when it reverses, so that spoofing
- * and layering do not read the igniter's prints as a spoofer's trading. A reversal without the unwind or the cadence is reported below 50
- * as context. Cost: O(1) per trade and per book update (a run keeps at most
- * MAX_STEPS step times).
+ * later). A reversal without the unwind or the cadence is reported below 50
+ * as context. A push is marked on the aggressor flow (`markPush`) as soon as
+ * it qualifies at a steady cadence, else when it reverses, so that spoofing
+ * and layering do not read the igniter's prints as a spoofer's trading.
+ * Cost: O(1) per trade and per book update (a run keeps at most MAX_STEPS
+ * step times).
  */
 import type { Alert } from "../alert.ts";
 import type { MomentumIgnitionParams } from "../params.ts";
