@@ -235,8 +235,13 @@ export class DetectorEngine implements SurveillanceEngine {
       if (Math.abs(other.endTsMs - ep.endTsMs) <= ms) return true;
       placedWith.push(other.priceTicks);
     }
+    return this.isStack(placedWith, ep.priceTicks);
+  }
+
+  /** Whether orders placed together at `prices` make a stack through `at`: minLayers on neighbouring levels. */
+  private isStack(prices: number[], at: number): boolean {
     const { minLayers, maxGapTicks } = this.params.layering;
-    return placedWith.length >= minLayers && chainLength(placedWith, ep.priceTicks, maxGapTicks) >= minLayers;
+    return prices.length >= minLayers && chainLength(prices, at, maxGapTicks) >= minLayers;
   }
 
   /**
@@ -251,16 +256,12 @@ export class DetectorEngine implements SurveillanceEngine {
    */
   private stackStillResting(h: Held, ts: number): boolean {
     const { stackMs } = this.params.spoofing;
-    const { minLayers, maxGapTicks, maxLifetimeMs } = this.params.layering;
+    const { minLayers, maxLifetimeMs } = this.params.layering;
     const ep = h.episodes[0]!;
     if (ts - ep.endTsMs >= this.params.spoofing.holdMs + this.params.spoofing.stackWaitMs) return false;
     const open = this.recentLarge[h.side]!.filter((o) => o !== ep && !this.judged.has(o) && o.startTsMs <= ep.endTsMs && ts - o.startTsMs <= maxLifetimeMs);
     if (open.length < minLayers) return false;
-    for (const o of open) {
-      const placedWith = open.filter((x) => Math.abs(x.startTsMs - o.startTsMs) <= stackMs).map((x) => x.priceTicks);
-      if (placedWith.length >= minLayers && chainLength(placedWith, o.priceTicks, maxGapTicks) >= minLayers) return true;
-    }
-    return false;
+    return open.some((o) => this.isStack(open.filter((x) => Math.abs(x.startTsMs - o.startTsMs) <= stackMs).map((x) => x.priceTicks), o.priceTicks));
   }
 
   /**
