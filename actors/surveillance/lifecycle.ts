@@ -149,7 +149,7 @@ export class Lifecycle {
 
   /** Releases every settling episode (end of a stream). */
   flush(): void {
-    this.releaseSettled(Infinity);
+    this.advance(Infinity);
   }
 
   /** The clock reached tsMs with no event: releases the episodes settled by then (nowTsMs stays). */

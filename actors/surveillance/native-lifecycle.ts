@@ -207,13 +207,7 @@ export class NativeLifecycle {
 
   /** Releases every settling episode (end of a stream). */
   flush(): void {
-    this.sendPending();
-    const status = this.symbols.gn_lifecycle_flush(this.live("flush"), this.info);
-    if (status !== GN_OK) throw this.failure(status, 0, "gn_lifecycle_flush");
-    if (this.info[1]! > 0 || this.info[2]! > 0) {
-      this.episodes.take(this.handle, this.info);
-      this.episodes.apply(Infinity);
-    }
+    this.advance(Infinity);
   }
 
   /** As Lifecycle.advance(): trades buffered so far go first (a late print still counts). */

@@ -108,9 +108,8 @@ class Lifecycle {
   // aggressor: +1 buy (lifts asks), -1 sell (hits bids).
   void on_trade(double ts_ms, double price_ticks, double qty, int aggressor);
   void on_book(const BookInput& in);
-  // Releases every settling episode (end of a stream).
-  void flush();
-  // Releases the episodes settled by ts (the clock moved on without an event).
+  // Releases the episodes settled by ts (the clock moved on without an event; Infinity: every
+  // settling episode, the end of a stream).
   void advance(double ts_ms) { release_settled(ts_ms); }
   // Back to an empty table and empty samples; the touch, clock and aggressor totals are kept
   // (as lifecycle.ts clear() keeps them). The output queue is emptied.

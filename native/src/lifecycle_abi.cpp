@@ -315,18 +315,6 @@ GN_API int gn_lifecycle_frame(gn_lifecycle handle, const int32_t* sizes, double 
   });
 }
 
-GN_API int gn_lifecycle_flush(gn_lifecycle handle, int32_t* out_info) {
-  gn::Lifecycle* life = lookup(handle);
-  if (!life) return GN_ERR_HANDLE;
-  if (!out_info) return GN_ERR_NULL;
-  return guarded(life, [&] {
-    life->flush();
-    life->emit(0);
-    write_info(*life, 0, out_info);
-    return GN_OK;
-  });
-}
-
 GN_API int gn_lifecycle_advance(gn_lifecycle handle, double ts_ms, int32_t* out_info) {
   gn::Lifecycle* life = lookup(handle);
   if (!life) return GN_ERR_HANDLE;
@@ -338,6 +326,10 @@ GN_API int gn_lifecycle_advance(gn_lifecycle handle, double ts_ms, int32_t* out_
     write_info(*life, 0, out_info);
     return GN_OK;
   });
+}
+
+GN_API int gn_lifecycle_flush(gn_lifecycle handle, int32_t* out_info) {
+  return gn_lifecycle_advance(handle, std::numeric_limits<double>::infinity(), out_info);
 }
 
 GN_API int gn_lifecycle_take(gn_lifecycle handle, double* records, int32_t records_capacity, double* trade_values,

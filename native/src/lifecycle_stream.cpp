@@ -72,8 +72,6 @@ void Lifecycle::on_trade(double ts_ms, double price_ticks, double qty, int aggre
   }
 }
 
-void Lifecycle::flush() { release_settled(kInf); }
-
 void Lifecycle::clear() {
   clear_rows();
   pending_trades_[0].clear();
