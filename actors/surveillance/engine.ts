@@ -12,7 +12,7 @@ import type { Alert, SurveillanceEngine } from "./alert.ts";
 import { AggressorFlow } from "./detectors/aggressor-flow.ts";
 import { PriceReach } from "./detectors/price-reach.ts";
 import { BookPressureDetector, LiquidityGapDetector } from "./detectors/book-context.ts";
-import { LayeringDetector } from "./detectors/layering.ts";
+import { LayeringDetector, neighbourRun } from "./detectors/layering.ts";
 import { MomentumIgnitionDetector } from "./detectors/momentum-ignition.ts";
 import { QuoteStuffingDetector } from "./detectors/quote-stuffing.ts";
 import { spoofAlert, spoofMeasures } from "./detectors/spoofing.ts";
@@ -285,12 +285,10 @@ export class DetectorEngine implements SurveillanceEngine {
   }
 }
 
-/** How many of `prices` form an unbroken run (neighbours at most maxGapTicks apart) through `at`. */
+/** How many distinct `prices` form an unbroken run (neighbours at most maxGapTicks apart) through `at`. */
 function chainLength(prices: number[], at: number, maxGapTicks: number): number {
   const sorted = [...new Set(prices)].sort((a, b) => a - b);
-  let i = sorted.indexOf(at), lo = i, hi = i;
-  while (lo > 0 && sorted[lo]! - sorted[lo - 1]! <= maxGapTicks) lo--;
-  while (hi < sorted.length - 1 && sorted[hi + 1]! - sorted[hi]! <= maxGapTicks) hi++;
+  const [lo, hi] = neighbourRun(sorted, sorted.indexOf(at), maxGapTicks);
   return hi - lo + 1;
 }
 

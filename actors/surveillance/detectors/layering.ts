@@ -19,6 +19,14 @@ export interface LayeringGroup {
   readonly isNew: boolean;
 }
 
+/** [lo, hi]: the indices of the unbroken run (neighbours at most maxGapTicks apart) through `at` of ascending `prices`. */
+export function neighbourRun(prices: readonly number[], at: number, maxGapTicks: number): [number, number] {
+  let lo = at, hi = at;
+  while (lo > 0 && prices[lo]! - prices[lo - 1]! <= maxGapTicks) lo--;
+  while (hi < prices.length - 1 && prices[hi + 1]! - prices[hi]! <= maxGapTicks) hi++;
+  return [lo, hi];
+}
+
 export class LayeringDetector {
   private readonly recent: Episode[][] = [[], []];
   private readonly used = new WeakSet<Episode>();
@@ -53,10 +61,7 @@ export class LayeringDetector {
     if (group.length < p.minLayers) return null;
     // The near-consecutive run of prices that contains this episode.
     group.sort((a, b) => a.priceTicks - b.priceTicks);
-    const at = group.indexOf(ep);
-    let lo = at, hi = at;
-    while (lo > 0 && group[lo]!.priceTicks - group[lo - 1]!.priceTicks <= p.maxGapTicks) lo--;
-    while (hi < group.length - 1 && group[hi + 1]!.priceTicks - group[hi]!.priceTicks <= p.maxGapTicks) hi++;
+    const [lo, hi] = neighbourRun(group.map((g) => g.priceTicks), group.indexOf(ep), p.maxGapTicks);
     const members = group.slice(lo, hi + 1);
     if (members.length < p.minLayers || !this.tradedAgainst(members)) return null;
     for (const m of members) this.used.add(m);
