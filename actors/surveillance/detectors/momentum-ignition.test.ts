@@ -129,6 +129,30 @@ describe("momentum ignition", () => {
     expect(seen(uneven)).toBe(0);
   });
 
+  test("a push refilled before its hold is marked once the unwind follows (no alert), never without it", () => {
+    const seen = (tape: Tape) => tape.flow.test(1, T0 - 1, T0 + 400, true)!.cappedQty;
+    const all = (tape: Tape) => tape.flow.test(1, T0 - 1, T0 + 400)!.cappedQty;
+    // The uneven run (38 lots) qualifies, then the asks are back 72 ms after its last order: a refill.
+    const refilled = (unwindLots: number): Tape => {
+      const tape = new Tape();
+      tape.quiet(0, T0);
+      const cascade = { atMs: [T0, T0 + 200, T0 + 290, T0 + 320, T0 + 328], ticks: [1, 1, 2, 3, 3], lots: [2, 3, 6, 15, 12] };
+      tape.push(cascade.atMs, cascade.ticks, cascade.lots);
+      tape.touch(T0 + 400, 1000, 1001);
+      if (unwindLots > 0) tape.trade(T0 + 600, 1000, unwindLots, false);
+      tape.touch(T0 + 650, 1000, 1001);
+      tape.touch(T0 + 1500, 1000, 1001);
+      return tape;
+    };
+    const unwound = refilled(12); // 0.32 of the run sold back at the bid
+    expect(all(unwound)).toBeGreaterThan(0);
+    expect(seen(unwound)).toBe(0);
+    expect(unwound.alerts).toHaveLength(0);
+    const plain = refilled(0);
+    expect(seen(plain)).toBe(all(plain));
+    expect(plain.alerts).toHaveLength(0);
+  });
+
   test("cadence: a metronome is steady, a leading stray order is trimmed, an accelerating run is not steady", () => {
     expect(cadenceCv([0, 40, 80, 120])).toBe(0);
     expect(cadenceCv([0, 200, 290, 320, 328])).toBeGreaterThan(0.8);

@@ -24,8 +24,11 @@
  * Fires at the reversal (or when the unwind completes, up to `unwindGraceMs`
  * later). A reversal without the unwind or the cadence is reported below 50
  * as context. A push is marked on the aggressor flow (`markPush`) as soon as
- * it qualifies at a steady cadence, else when it reverses, so that spoofing
- * and layering do not read the igniter's prints as a spoofer's trading.
+ * it qualifies at a steady cadence, else when it reverses, or when the
+ * market refilled the swept side before the hold and the unwind followed
+ * within `unwindGraceMs` (no alert: a refill is not a reversal, but the
+ * prints both ways are an igniter's), so that spoofing and layering do not
+ * read the igniter's prints as a spoofer's trading.
  * Cost: O(1) per trade and per book update (a run keeps at most MAX_STEPS
  * step times).
  */
@@ -60,6 +63,8 @@ interface Ignition {
   unwindQty: number;
   /** Set at the reversal: the alert waits up to unwindGraceMs for the unwind. */
   reversedTsMs: number;
+  /** Set when the swept side was refilled before the hold: no alert, but the push is marked if the unwind follows. */
+  refilledTsMs: number;
   retraceTicks: number;
   moveTicks: number;
   /** The push is marked on the aggressor flow already (it qualified at a steady cadence). */
@@ -157,7 +162,7 @@ export class MomentumIgnitionDetector {
       if (flow === null || flow.zCapped < p.minFlowZ) continue;
       const steady = steadiestCadenceCv(run.stepTs, p.minSteps) <= p.maxCadenceCv;
       if (steady) this.flow.markPush(run.direction > 0 ? 1 : 0, run.tsStart, run.lastTs);
-      this.active = { run, peakTicks: touch, peakTsMs: ts, thresholdTicks, flowZ: flow.zCapped, unwindQty: 0, reversedTsMs: NaN, retraceTicks: 0, moveTicks, pushMarked: steady };
+      this.active = { run, peakTicks: touch, peakTsMs: ts, thresholdTicks, flowZ: flow.zCapped, unwindQty: 0, reversedTsMs: NaN, refilledTsMs: NaN, retraceTicks: 0, moveTicks, pushMarked: steady };
       this.runs[0] = this.runs[1] = null;
       return null;
     }
@@ -170,6 +175,12 @@ export class MomentumIgnitionDetector {
     const d = a.run.direction;
     if (!Number.isNaN(a.reversedTsMs)) {
       if (this.unwound(a) || ts - a.reversedTsMs >= p.unwindGraceMs) return this.release(ts);
+      return null;
+    }
+    if (!Number.isNaN(a.refilledTsMs)) {
+      const unwound = this.unwound(a);
+      if (unwound && !a.pushMarked) this.flow.markPush(d > 0 ? 1 : 0, a.run.tsStart, a.run.lastTs);
+      if (unwound || ts - a.refilledTsMs >= p.unwindGraceMs) this.end(ts);
       return null;
     }
     const touch = d > 0 ? bestAskTicks : bestBidTicks;
@@ -187,12 +198,18 @@ export class MomentumIgnitionDetector {
       a.retraceTicks = retraceTicks;
       return this.unwound(a) ? this.release(ts) : null;
     }
-    // A retrace before the hold is a refill, not a reversal: the move did not stand.
-    if (retraceTicks >= p.reversalFraction * moveTicks || ts - a.peakTsMs > p.reversalMs) {
-      this.active = null;
-      this.quietUntilTsMs = ts;
-    }
+    // A retrace before the hold is a refill, not a reversal: the move did not stand. The igniter
+    // may still trade back what it took (the simulator's makers refill a swept side within the
+    // hold): waited for, to mark the push, never to alert.
+    if (retraceTicks >= p.reversalFraction * moveTicks) a.refilledTsMs = ts;
+    else if (ts - a.peakTsMs > p.reversalMs) this.end(ts);
     return null;
+  }
+
+  /** Stops following the active push; a new run may qualify from the next update. */
+  private end(ts: number): void {
+    this.active = null;
+    this.quietUntilTsMs = ts;
   }
 
   private unwound(a: Ignition): boolean {
@@ -202,8 +219,7 @@ export class MomentumIgnitionDetector {
   private release(ts: number): Alert {
     const a = this.active!;
     const p = this.p;
-    this.active = null;
-    this.quietUntilTsMs = ts;
+    this.end(ts);
     const d = a.run.direction;
     const steps = a.run.stepTs.length;
     const cv = steadiestCadenceCv(a.run.stepTs, p.minSteps);
