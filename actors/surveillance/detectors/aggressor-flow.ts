@@ -23,7 +23,7 @@
  * Flagged windows are excluded from later baselines (`exclude`), so a
  * manipulator who repeats the pattern does not teach the detector that it
  * is normal. Momentum pushes (`markPush`: a run the momentum ignition
- * detector took for an igniter's) can be left out of a tested window
+ * detector took for an igniter's, and its unwind) can be left out of a tested window
  * (`skipPushes`): the resting-order detectors look for a spoofer's own
  * trading, and a push is another scheme's footprint, not evidence that an
  * order resting meanwhile was fake. The Poisson variance understates

@@ -129,6 +129,19 @@ describe("momentum ignition", () => {
     expect(seen(uneven)).toBe(0);
   });
 
+  test("the igniter's unwind, the other way, is marked too once it comes; the sells of a push never unwound are not", () => {
+    // What spoofing and layering see of the bid side's flow (the sells) after the push.
+    const seen = (tape: Tape) => tape.flow.test(0, T0 + 300, T0 + 1000, true)!.cappedQty;
+    const all = (tape: Tape) => tape.flow.test(0, T0 + 300, T0 + 1000)!.cappedQty;
+    const unwound = play({ push: STEADY, peakMs: T0 + 400, unwind: [[T0 + 700, 8], [T0 + 750, 8], [T0 + 800, 8]], backMs: T0 + 900 });
+    expect(all(unwound)).toBeGreaterThan(0);
+    expect(seen(unwound)).toBe(0);
+    // 6 lots (0.2 of the push) are no unwind: those sells stay in the window.
+    const small = play({ push: STEADY, peakMs: T0 + 400, unwind: [[T0 + 700, 6]], backMs: T0 + 900 });
+    expect(seen(small)).toBe(all(small));
+    expect(all(small)).toBeGreaterThan(0);
+  });
+
   test("a push refilled before its hold is marked once the unwind follows (no alert), never without it", () => {
     const seen = (tape: Tape) => tape.flow.test(1, T0 - 1, T0 + 400, true)!.cappedQty;
     const all = (tape: Tape) => tape.flow.test(1, T0 - 1, T0 + 400)!.cappedQty;

@@ -27,8 +27,9 @@
  * it qualifies at a steady cadence, else when it reverses, or when the
  * market refilled the swept side before the hold and the unwind followed
  * within `unwindGraceMs` (no alert: a refill is not a reversal, but the
- * prints both ways are an igniter's), so that spoofing and layering do not
- * read the igniter's prints as a spoofer's trading.
+ * prints both ways are an igniter's); the unwind, once it comes, is marked
+ * too (against the other side), so that spoofing and layering do not read
+ * the igniter's prints as a spoofer's trading.
  * Cost: O(1) per trade and per book update (a run keeps at most MAX_STEPS
  * step times).
  */
@@ -179,7 +180,7 @@ export class MomentumIgnitionDetector {
     }
     if (!Number.isNaN(a.refilledTsMs)) {
       const unwound = this.unwound(a);
-      if (unwound && !a.pushMarked) this.flow.markPush(d > 0 ? 1 : 0, a.run.tsStart, a.run.lastTs);
+      if (unwound) this.markUnwound(a, ts);
       if (unwound || ts - a.refilledTsMs >= p.unwindGraceMs) this.end(ts);
       return null;
     }
@@ -212,6 +213,16 @@ export class MomentumIgnitionDetector {
     this.quietUntilTsMs = ts;
   }
 
+  /**
+   * The igniter traded back what it took: its push (when not marked yet) and its unwind, from the
+   * push's last order to now, against the other side, are both marked on the aggressor flow.
+   */
+  private markUnwound(a: Ignition, ts: number): void {
+    const swept = a.run.direction > 0 ? 1 : 0;
+    if (!a.pushMarked) this.flow.markPush(swept, a.run.tsStart, a.run.lastTs);
+    this.flow.markPush(1 - swept, a.run.lastTs, ts);
+  }
+
   private unwound(a: Ignition): boolean {
     return a.unwindQty >= this.p.minUnwindRatio * a.run.qty;
   }
@@ -224,6 +235,7 @@ export class MomentumIgnitionDetector {
     const steps = a.run.stepTs.length;
     const cv = steadiestCadenceCv(a.run.stepTs, p.minSteps);
     const unwindRatio = a.unwindQty / Math.max(1e-12, a.run.qty);
+    if (this.unwound(a)) this.markUnwound(a, ts);
     // The unwind stands out against the flow the other way usually has in as long (not a busy market trading both ways).
     const unwind = this.flow.test(d > 0 ? 0 : 1, a.run.lastTs, ts + 1);
     const unwindZ = unwind === null ? 0 : unwind.zCapped;
