@@ -196,11 +196,17 @@ export class ReferenceLifecycle {
     const touch = side === BID ? this.bestBidTicks : this.bestAskTicks;
     const dist = Number.isNaN(touch) ? 0 : Math.max(0, side === BID ? touch - priceTicks : priceTicks - touch);
     if (dist <= this.params.nearTicks) this.addSizes.push(size);
-    // An episode older than episodeMergeMs is folded into the base when it never grew large or
-    // when this add is large by itself, so a large add is timed from its own arrival. A folded
-    // large episode is dropped: its liquidity was not removed, it just became old.
-    const stale = level.epActive && ts - level.epStartTsMs > this.params.episodeMergeMs
-      && (level.episode === null || size >= this.params.trackMultiple * this.refQty());
+    // A small episode is folded into the base when this add is large by itself: one update's large
+    // add is one order, sized on its own, and the small flow before it is other orders (merged in,
+    // a pulled spoof would leave them behind and its episode would not close). An episode older
+    // than episodeMergeMs is folded when it never grew large or when this add is large by itself,
+    // so a large add is timed from its own arrival. A folded large episode is dropped: its
+    // liquidity was not removed, it just became old.
+    const small = level.episode === null;
+    const ref = this.refQty();
+    const largeAdd = size >= this.params.trackMultiple * ref;
+    const stale = level.epActive && ((small && ref > 0 && largeAdd)
+      || (ts - level.epStartTsMs > this.params.episodeMergeMs && (small || largeAdd)));
     if (!level.epActive || stale) {
       level.epActive = true;
       level.epAdded = 0;
@@ -218,7 +224,6 @@ export class ReferenceLifecycle {
     }
     level.epAdded += size;
     level.epRemaining += size;
-    const ref = this.refQty();
     if (ref > 0 && level.epAdded >= this.params.trackMultiple * ref) {
       level.episode = {
         // Timed from the add that made it large: small flow before it is not the suspicious order.

@@ -72,6 +72,29 @@ describe("lifecycle", () => {
     expect(ep.levelTradedQty).toBeCloseTo(base + 10, 9);
   });
 
+  test("a large add is its own order: small flow just before it at the level stays out of its episode", () => {
+    const { m, life, feed } = warmed();
+    m.backgroundTrades = false;
+    const price = m.bestBid - 2;
+    const base = m.book.side(BID).qtyAt(price);
+    m.frame([[BID, price, base + 1.5]]); // small (reference ~1, tracked from 2x): another order
+    m.tsMs += 200;
+    m.frame([[BID, price, base + 11.5]]);
+    const t0 = m.tsMs;
+    m.tsMs += 700;
+    m.frame([[BID, price, base + 1.5]]); // the large order pulled; the small one rests on
+    const tEnd = m.tsMs;
+    m.tsMs += DEFAULT_PARAMS.lifecycle.settleMs;
+    m.frame([]);
+    feed();
+    expect(life.closed.length).toBe(1);
+    const ep = life.closed[0]!;
+    expect(ep.startTsMs).toBe(t0);
+    expect(ep.endTsMs).toBe(tEnd);
+    expect(ep.addedQty).toBeCloseTo(10, 9);
+    expect(ep.cancelledQty).toBeCloseTo(10, 9);
+  });
+
   test("a print that trails the depth frame turns a cancel into a trade", () => {
     const { m, life, feed } = warmed();
     m.backgroundTrades = false;

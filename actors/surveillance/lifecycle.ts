@@ -235,12 +235,18 @@ export class Lifecycle {
     const touch = side === BID ? this.bestBidTicks : this.bestAskTicks;
     const dist = Number.isNaN(touch) ? 0 : Math.max(0, side === BID ? touch - priceTicks : priceTicks - touch);
     if (dist <= this.params.nearTicks) this.addSizes.push(size);
-    // An episode older than episodeMergeMs is folded into the base when it never grew large or
-    // when this add is large by itself, so a large add is timed from its own arrival. A folded
-    // large episode is dropped: its liquidity was not removed, it just became old.
+    // A small episode is folded into the base when this add is large by itself: one update's large
+    // add is one order, sized on its own, and the small flow before it is other orders (merged in,
+    // a pulled spoof would leave them behind and its episode would not close). An episode older
+    // than episodeMergeMs is folded when it never grew large or when this add is large by itself,
+    // so a large add is timed from its own arrival. A folded large episode is dropped: its
+    // liquidity was not removed, it just became old.
     const active = f[r + EP_ACTIVE] !== 0;
-    const stale = active && ts - f[r + EP_START_TS]! > this.params.episodeMergeMs
-      && (L.episode[r >> 3] === null || size >= this.params.trackMultiple * this.refQty());
+    const small = L.episode[r >> 3] === null;
+    const ref = this.refQty();
+    const largeAdd = size >= this.params.trackMultiple * ref;
+    const stale = active && ((small && ref > 0 && largeAdd)
+      || (ts - f[r + EP_START_TS]! > this.params.episodeMergeMs && (small || largeAdd)));
     if (!active || stale) {
       f[r + EP_ACTIVE] = 1;
       f[r + EP_ADDED] = 0;
@@ -258,7 +264,6 @@ export class Lifecycle {
     }
     const epAdded = (f[r + EP_ADDED] += size);
     f[r + EP_REMAINING] += size;
-    const ref = this.refQty();
     if (ref > 0 && epAdded >= this.params.trackMultiple * ref) {
       const ep: Episode = {
         // Timed from the add that made it large: small flow before it is not the suspicious order.

@@ -24,7 +24,10 @@ export interface LifecycleParams {
   readonly tradeMatchMs: number;
   /** A closed episode waits this long for late trade prints before it is judged. */
   readonly settleMs: number;
-  /** A level's small (untracked) episode older than this is folded into the base at the next add. */
+  /**
+   * A level's small (untracked) episode older than this is folded into the base at the next add
+   * (at any age when that add is large by itself: one update's large add is its own order).
+   */
   readonly episodeMergeMs: number;
   /** A large episode closes when at most this fraction of its added size is left. */
   readonly closeFraction: number;
@@ -259,7 +262,7 @@ export interface SurveillanceParams {
 export const DEFAULT_PARAMS: SurveillanceParams = {
   lifecycle: { nearTicks: 10, depthLevels: 10, addWindow: 1024, depthSampleMs: 100, depthWindow: 1200, depthFactor: 1, trackMultiple: 2, tradeMatchMs: 1000, settleMs: 100, episodeMergeMs: 1000, closeFraction: 0.05, volSampleMs: 1000, volWindow: 300, bandTicks: 200, bandVolMultiple: 50 },
   spoofing: { sizeMultiple: 3, minDistTicks: 1, maxDistTicks: 5, distVolMultiple: 1.5, maxLifetimeMs: 5000, minLifetimeMs: 300, maxTradedFraction: 0.1, maxLevelTradedFraction: 0.3, maxDistTicksAtCancel: 50, cancelVolMultiple: 1, maxMoveAwayTicks: Infinity, maxMoveIntoTicks: 0, minMoveTicks: Infinity, minOppositeFraction: 0.1, minOppositeZ: 2.5, holdMs: 300, requoteMs: 100, requoteAfterMs: 300, requoteSizeTolerance: 0.25, requoteTicks: 10, stackMs: 50, stackWaitMs: 600 },
-  layering: { sizeMultiple: 2, maxDistTicks: 10, distVolMultiple: 2, minLayers: 3, maxGapTicks: 2, addWindowMs: 2000, cancelWindowMs: 500, maxLifetimeMs: 10000, maxTradedFraction: 0.1, minLifetimeMs: 300, minOppositeFraction: 0.1, minOppositeZ: 2 },
+  layering: { sizeMultiple: 2, maxDistTicks: 10, distVolMultiple: 2, minLayers: 3, maxGapTicks: 2, addWindowMs: 2000, cancelWindowMs: 500, maxLifetimeMs: 10000, maxTradedFraction: 0.1, minLifetimeMs: 300, minOppositeFraction: 0.1, minOppositeZ: 2.5 },
   aggressorFlow: { baselineMs: 300_000, capRatePerSec: 0.1, capMedians: 10, minBaselineEvents: 30, commitDelayMs: 6000 },
   priceReach: { sampleMs: 500, window: 240, quantile: 0.75 },
   quoteStuffing: { nearTicks: 10, windowMs: 500, sampleMs: 100, window: 3000, warmupSamples: 300, quantile: 0.9, rateMultiple: 4, minExcess: 20, minCancelRatio: 0.8, minNearShare: 0.3 },

@@ -148,15 +148,20 @@ void Lifecycle::added(Row& row, int side, int32_t price_ticks, double size, doub
   counts_.adds++;
   const double dist = touch_dist(side, price_ticks);
   if (dist <= p_.near_ticks) add_sizes_.push(size);
-  // An episode older than episode_merge_ms is folded into the base when it never grew large or
-  // when this add is large by itself, so a large add is timed from its own arrival. A folded
-  // large episode is dropped: its liquidity was not removed, it just became old.
+  // A small episode is folded into the base when this add is large by itself: one update's large
+  // add is one order, sized on its own, and the small flow before it is other orders (merged in,
+  // a pulled spoof would leave them behind and its episode would not close). An episode older
+  // than episode_merge_ms is folded when it never grew large or when this add is large by itself,
+  // so a large add is timed from its own arrival. A folded large episode is dropped: its
+  // liquidity was not removed, it just became old.
   const bool active = row.ep_active != 0;
   // The reference cannot change between here and the tracking test below (no sample is pushed),
   // so one read serves both. Evaluated in full: short-circuit branches here mispredict.
   const double ref = ref_qty();
-  const bool stale = active & (ts - row.ep_start_ts > p_.episode_merge_ms) &
-                     ((row.episode < 0) | (size >= p_.track_multiple * ref));
+  const bool small = row.episode < 0;
+  const bool large_add = size >= p_.track_multiple * ref;
+  const bool stale = active & ((small & (ref > 0) & large_add) |
+                               ((ts - row.ep_start_ts > p_.episode_merge_ms) & (small | large_add)));
   if (!active || stale) {
     row.ep_active = 1;
     row.ep_added = 0;
