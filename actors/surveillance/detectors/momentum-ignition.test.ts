@@ -136,10 +136,16 @@ describe("momentum ignition", () => {
     const unwound = play({ push: STEADY, peakMs: T0 + 400, unwind: [[T0 + 700, 8], [T0 + 750, 8], [T0 + 800, 8]], backMs: T0 + 900 });
     expect(all(unwound)).toBeGreaterThan(0);
     expect(seen(unwound)).toBe(0);
-    // 6 lots (0.2 of the push) are no unwind: those sells stay in the window.
+    // 6 lots (0.2 of the push) are no unwind: those sells stay in the window, also once the
+    // reversal's wait for the unwind is over and the candidate is released (below 50).
     const small = play({ push: STEADY, peakMs: T0 + 400, unwind: [[T0 + 700, 6]], backMs: T0 + 900 });
+    small.touch(T0 + 2000, 1000, 1001);
+    expect(small.alerts).toHaveLength(1);
     expect(seen(small)).toBe(all(small));
     expect(all(small)).toBeGreaterThan(0);
+    // 150 lots (five times the push) at once is a market turning over, not the igniter: not marked.
+    const turnover = play({ push: STEADY, peakMs: T0 + 400, unwind: [[T0 + 700, 150]], backMs: T0 + 900 });
+    expect(seen(turnover)).toBe(all(turnover));
   });
 
   test("a push refilled before its hold is marked once the unwind follows (no alert), never without it", () => {
@@ -161,9 +167,25 @@ describe("momentum ignition", () => {
     expect(all(unwound)).toBeGreaterThan(0);
     expect(seen(unwound)).toBe(0);
     expect(unwound.alerts).toHaveLength(0);
+    // ...and the sells themselves, against the bids.
+    expect(unwound.flow.test(0, T0 + 400, T0 + 700)!.cappedQty).toBeGreaterThan(0);
+    expect(unwound.flow.test(0, T0 + 400, T0 + 700, true)!.cappedQty).toBe(0);
     const plain = refilled(0);
     expect(seen(plain)).toBe(all(plain));
     expect(plain.alerts).toHaveLength(0);
+  });
+
+  test("a push refilled for a moment and pushed back to its peak is followed as before: its reversal alerts", () => {
+    const tape = new Tape();
+    tape.quiet(0, T0);
+    tape.push(STEADY.atMs, STEADY.ticks, STEADY.lots);
+    tape.touch(T0 + 200, 1000, 1001); // the asks refilled 40 ms after the last order...
+    tape.touch(T0 + 250, 1000, 1011); // ...and taken away again: the move stands
+    tape.touch(T0 + 400);
+    for (const [t, lots] of [[T0 + 700, 8], [T0 + 750, 8], [T0 + 800, 8]] as const) tape.trade(t, 1000, lots, false);
+    tape.touch(T0 + 900, 1000, 1001);
+    tape.touch(T0 + 1300, 1000, 1001);
+    expect(tape.high()).toHaveLength(1);
   });
 
   test("cadence: a metronome is steady, a leading stray order is trimmed, an accelerating run is not steady", () => {

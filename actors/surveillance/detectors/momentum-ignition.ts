@@ -64,12 +64,15 @@ interface Ignition {
   unwindQty: number;
   /** Set at the reversal: the alert waits up to unwindGraceMs for the unwind. */
   reversedTsMs: number;
-  /** Set when the swept side was refilled before the hold: no alert, but the push is marked if the unwind follows. */
+  /**
+   * Set when the swept side was refilled before the hold: no alert, but the push is marked if the
+   * unwind follows; cleared if the touch is pushed back to the peak (the move stands again).
+   */
   refilledTsMs: number;
   retraceTicks: number;
   moveTicks: number;
-  /** The push is marked on the aggressor flow already (it qualified at a steady cadence). */
-  readonly pushMarked: boolean;
+  /** The push is marked on the aggressor flow already (it qualified at a steady cadence, or reversed). */
+  pushMarked: boolean;
 }
 
 /**
@@ -178,13 +181,17 @@ export class MomentumIgnitionDetector {
       if (this.unwound(a) || ts - a.reversedTsMs >= p.unwindGraceMs) return this.release(ts);
       return null;
     }
-    if (!Number.isNaN(a.refilledTsMs)) {
-      const unwound = this.unwound(a);
-      if (unwound) this.markUnwound(a, ts);
-      if (unwound || ts - a.refilledTsMs >= p.unwindGraceMs) this.end(ts);
-      return null;
-    }
     const touch = d > 0 ? bestAskTicks : bestBidTicks;
+    if (!Number.isNaN(a.refilledTsMs)) {
+      // Pushed back to its peak: the move stands again and is followed as before.
+      if ((touch - a.peakTicks) * d >= 0) a.refilledTsMs = NaN;
+      else {
+        const unwound = this.unwound(a);
+        if (unwound && this.unwindFits(a)) this.markUnwound(a, ts);
+        if (unwound || ts - a.refilledTsMs >= p.unwindGraceMs) this.end(ts);
+        return null;
+      }
+    }
     if ((touch - a.peakTicks) * d > 0) {
       a.peakTicks = touch;
       a.peakTsMs = ts;
@@ -195,6 +202,7 @@ export class MomentumIgnitionDetector {
     if (retraceTicks >= p.reversalFraction * moveTicks && ts - a.run.lastTs >= p.minHoldMs) {
       a.reversedTsMs = ts;
       if (!a.pushMarked) this.flow.markPush(d > 0 ? 1 : 0, a.run.tsStart, a.run.lastTs);
+      a.pushMarked = true;
       a.moveTicks = moveTicks;
       a.retraceTicks = retraceTicks;
       return this.unwound(a) ? this.release(ts) : null;
@@ -223,6 +231,11 @@ export class MomentumIgnitionDetector {
     this.flow.markPush(1 - swept, a.run.lastTs, ts);
   }
 
+  /** Not a market turning over far more than the push the other way (that flow is no igniter's). */
+  private unwindFits(a: Ignition): boolean {
+    return a.unwindQty <= this.p.maxUnwindRatio * a.run.qty;
+  }
+
   private unwound(a: Ignition): boolean {
     return a.unwindQty >= this.p.minUnwindRatio * a.run.qty;
   }
@@ -235,7 +248,7 @@ export class MomentumIgnitionDetector {
     const steps = a.run.stepTs.length;
     const cv = steadiestCadenceCv(a.run.stepTs, p.minSteps);
     const unwindRatio = a.unwindQty / Math.max(1e-12, a.run.qty);
-    if (this.unwound(a)) this.markUnwound(a, ts);
+    if (this.unwound(a) && this.unwindFits(a)) this.markUnwound(a, ts);
     // The unwind stands out against the flow the other way usually has in as long (not a busy market trading both ways).
     const unwind = this.flow.test(d > 0 ? 0 : 1, a.run.lastTs, ts + 1);
     const unwindZ = unwind === null ? 0 : unwind.zCapped;
