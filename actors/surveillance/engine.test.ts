@@ -186,7 +186,7 @@ describe("spoofing", () => {
     ["no price move, no opposite trades", { move: false }],
     ["price lifts but nothing trades on the other side", { opposite: false }],
     ["joined the touch: a quote meant to trade", { distTicks: 0 }],
-    ["re-placed at its size where the price went: a quote following the price", { requoteSize: 1 }],
+    ["re-placed at its size where the price went, 6 ticks up: a quote following the price", { requoteSize: 1, liftTicks: 6 }],
     ["re-placed at its size 15 ticks up, where the price went (beyond requoteTicks of the old price)", { requoteSize: 1, liftTicks: 15 }],
     ["placed and pulled with a second large bid: a stack, layering's to judge", { stacked: true }],
     ["placed with two more large bids on the next levels, pulled 1 s before them: one layer of a stack", { layersBehind: 2 }],
@@ -221,6 +221,11 @@ describe("spoofing", () => {
   test("a large order of another size placed after the cancel is no requote: still flagged", () => {
     const m = new TestMarket(BTC, 0.05, 7);
     spoof(m, { requoteSize: 3 });
+    expect(ofType(detect(BTC, m.events), "spoofing").length).toBe(1);
+  });
+  test("one of its size placed after a 2-tick move (below requoteMinShiftTicks) is no requote either: still flagged", () => {
+    const m = new TestMarket(BTC, 0.05, 7);
+    spoof(m, { requoteSize: 1, liftTicks: 2 });
     expect(ofType(detect(BTC, m.events), "spoofing").length).toBe(1);
   });
   test("adaptivity: an order large for BTC sizes is ordinary at ETH sizes", () => {

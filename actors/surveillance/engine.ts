@@ -266,15 +266,17 @@ export class DetectorEngine implements SurveillanceEngine {
 
   /**
    * Was the order re-placed? A market maker's quote that follows the price is pulled and put back:
-   * one large order of about the same size (within requoteSizeTolerance) on the same side, near the
-   * pulled price or where it would be had it followed the price (same distance from the moved
-   * touch), placed from requoteMs before the cancel to requoteAfterMs after it.
+   * after the mid moved at least requoteMinShiftTicks while it rested, one large order of about the
+   * same size (within requoteSizeTolerance) on the same side, near the pulled price or where it would
+   * be had it followed the price (same distance from the moved touch), placed from requoteMs before
+   * the cancel to requoteAfterMs after it.
    */
   private requoted(h: Held): boolean {
     const p = this.params.spoofing;
     const ep = h.episodes[0]!;
     const moved = (ep.mid2AtEnd - ep.mid2AtAdd) / 2;
     const shift = Number.isFinite(moved) ? Math.round(moved) : 0;
+    if (Math.abs(shift) < p.requoteMinShiftTicks) return false;
     const near = (other: Episode, at: number) => Math.abs(other.priceTicks - (ep.priceTicks + at)) <= p.requoteTicks;
     for (const other of this.recentLarge[h.side]!) {
       if (other === ep || Math.abs(other.addedQty / ep.addedQty - 1) > p.requoteSizeTolerance) continue;

@@ -102,6 +102,13 @@ export interface SpoofingParams {
   /** ...within this many ticks of the candidate's price, or of where it would be had it followed the price. */
   readonly requoteTicks: number;
   /**
+   * ...and only after the mid moved at least this many ticks while the candidate rested: a quote
+   * follows a price that moved (the clean recordings' honest requotes came after moves of 11-28
+   * ticks), where a spoof pulled in a still market and a size-matched honest order placed nearby
+   * just after it is a coincidence, not a requote.
+   */
+  readonly requoteMinShiftTicks: number;
+  /**
    * Placed and pulled together with another large order of its side (starts and ends within
    * stackMs): a stack is layering's to judge, which needs minLayers of them; one of its orders is
    * not a lone spoof.
@@ -261,7 +268,7 @@ export interface SurveillanceParams {
 
 export const DEFAULT_PARAMS: SurveillanceParams = {
   lifecycle: { nearTicks: 10, depthLevels: 10, addWindow: 1024, depthSampleMs: 100, depthWindow: 1200, depthFactor: 1, trackMultiple: 2, tradeMatchMs: 1000, settleMs: 100, episodeMergeMs: 1000, closeFraction: 0.05, volSampleMs: 1000, volWindow: 300, bandTicks: 200, bandVolMultiple: 50 },
-  spoofing: { sizeMultiple: 3, minDistTicks: 1, maxDistTicks: 5, distVolMultiple: 1.5, maxLifetimeMs: 5000, minLifetimeMs: 300, maxTradedFraction: 0.1, maxLevelTradedFraction: 0.3, maxDistTicksAtCancel: 50, cancelVolMultiple: 1, maxMoveAwayTicks: Infinity, maxMoveIntoTicks: 0, minMoveTicks: Infinity, minOppositeFraction: 0.1, minOppositeZ: 2.5, holdMs: 300, requoteMs: 100, requoteAfterMs: 300, requoteSizeTolerance: 0.25, requoteTicks: 10, stackMs: 50, stackWaitMs: 600 },
+  spoofing: { sizeMultiple: 3, minDistTicks: 1, maxDistTicks: 5, distVolMultiple: 1.5, maxLifetimeMs: 5000, minLifetimeMs: 300, maxTradedFraction: 0.1, maxLevelTradedFraction: 0.3, maxDistTicksAtCancel: 50, cancelVolMultiple: 1, maxMoveAwayTicks: Infinity, maxMoveIntoTicks: 0, minMoveTicks: Infinity, minOppositeFraction: 0.1, minOppositeZ: 2.5, holdMs: 300, requoteMs: 100, requoteAfterMs: 300, requoteSizeTolerance: 0.25, requoteTicks: 10, requoteMinShiftTicks: 5, stackMs: 50, stackWaitMs: 600 },
   layering: { sizeMultiple: 2, maxDistTicks: 10, distVolMultiple: 2, minLayers: 3, maxGapTicks: 2, addWindowMs: 2000, cancelWindowMs: 500, maxLifetimeMs: 10000, maxTradedFraction: 0.1, minLifetimeMs: 300, minOppositeFraction: 0.1, minOppositeZ: 2.5 },
   aggressorFlow: { baselineMs: 300_000, capRatePerSec: 0.1, capMedians: 10, minBaselineEvents: 30, commitDelayMs: 6000 },
   priceReach: { sampleMs: 500, window: 240, quantile: 0.75 },
