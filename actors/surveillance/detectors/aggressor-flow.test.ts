@@ -16,6 +16,12 @@ describe("aggressor flow test", () => {
     expect(flow.test(1, 5_000, 6_000)).toBeNull();
   });
 
+  test("a test from 20 committed baseline events on: a spoof 17 s into a stream is judged", () => {
+    const flow = new AggressorFlow(P);
+    steady(flow, 1, 0, 17_000); // 34 events, 22 of them past the commit delay
+    expect(flow.test(1, 17_000, 18_000)).not.toBeNull();
+  });
+
   test("several large taker orders while the order rests stand out; ordinary flow does not", () => {
     const flow = new AggressorFlow(P);
     steady(flow, 1, 0, 300_000);
