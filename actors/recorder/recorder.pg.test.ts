@@ -146,7 +146,9 @@ describe("outage", () => {
       const during = core.counters();
       expect(during.total.spilled).toBeGreaterThan(3_000);
       expect(during.spillFiles).toBeGreaterThan(0);
-      expect(during.total.buffered).toBeLessThanOrEqual(1_500 + 500 + 100);
+      // The bound, the batch in flight, and what was offered while the one spill at a time was being
+      // written (one 100-row offer on a quiet machine; a few under a loaded CI run: 2,200 seen once).
+      expect(during.total.buffered).toBeLessThanOrEqual(1_500 + 500 + 500);
       await Bun.sleep(300); // a few more refused retries
       expect(core.counters().failedBatches).toBeGreaterThan(1);
       await proxy.restore();
