@@ -86,6 +86,11 @@ export function steadiestCadenceCv(stepTs: readonly number[], minSteps: number):
   return best;
 }
 
+/** The book side a run takes liquidity from: asks (1) for buy takers, bids (0) for sell takers. */
+function sweptSide(run: Run): number {
+  return run.direction > 0 ? 1 : 0;
+}
+
 /** Coefficient of variation of the gaps between step times (0 for a metronome). */
 export function cadenceCv(stepTs: readonly number[]): number {
   const n = stepTs.length - 1;
@@ -120,7 +125,7 @@ export class MomentumIgnitionDetector {
         if (ts !== run.lastTs && run.stepTs.length < MAX_STEPS) run.stepTs.push(ts);
         run.lastTs = ts;
         run.lastPriceTicks = priceTicks;
-        if (a.pushMarked) this.flow.markPush(d > 0 ? 1 : 0, run.tsStart, ts);
+        if (a.pushMarked) this.flow.markPush(sweptSide(run), run.tsStart, ts);
       }
       run.qty += qty;
       return;
@@ -162,11 +167,11 @@ export class MomentumIgnitionDetector {
       const thresholdTicks = Math.max(p.minMoveTicks, p.moveMultiple * this.moves.ticks(Math.max(p.moveHorizonMs, run.lastTs - run.tsStart), p.moveQuantile));
       if (moveTicks < thresholdTicks) continue;
       // A burst of aggressive trading, not a few small orders riding a drift: the run's taker volume stands out.
-      const flow = this.flow.test(run.direction > 0 ? 1 : 0, run.tsStart, run.lastTs + 1);
+      const flow = this.flow.test(sweptSide(run), run.tsStart, run.lastTs + 1);
       if (flow === null || flow.zCapped < p.minFlowZ) continue;
       const steady = steadiestCadenceCv(run.stepTs, p.minSteps) <= p.maxCadenceCv;
-      if (steady) this.flow.markPush(run.direction > 0 ? 1 : 0, run.tsStart, run.lastTs);
-      this.active = { run, peakTicks: touch, peakTsMs: ts, thresholdTicks, flowZ: flow.zCapped, unwindQty: 0, reversedTsMs: NaN, refilledTsMs: NaN, retraceTicks: 0, moveTicks, pushMarked: steady };
+      this.active = { run, peakTicks: touch, peakTsMs: ts, thresholdTicks, flowZ: flow.zCapped, unwindQty: 0, reversedTsMs: NaN, refilledTsMs: NaN, retraceTicks: 0, moveTicks, pushMarked: false };
+      if (steady) this.markPush(this.active);
       this.runs[0] = this.runs[1] = null;
       return null;
     }
@@ -187,7 +192,7 @@ export class MomentumIgnitionDetector {
       if ((touch - a.peakTicks) * d >= 0) a.refilledTsMs = NaN;
       else {
         const unwound = this.unwound(a);
-        if (unwound && this.unwindFits(a)) this.markUnwound(a, ts);
+        if (unwound) this.markUnwound(a, ts);
         if (unwound || ts - a.refilledTsMs >= p.unwindGraceMs) this.end(ts);
         return null;
       }
@@ -201,8 +206,7 @@ export class MomentumIgnitionDetector {
     // The move must hold a moment before it reverses: a sweep refilled at once is not ignition.
     if (retraceTicks >= p.reversalFraction * moveTicks && ts - a.run.lastTs >= p.minHoldMs) {
       a.reversedTsMs = ts;
-      if (!a.pushMarked) this.flow.markPush(d > 0 ? 1 : 0, a.run.tsStart, a.run.lastTs);
-      a.pushMarked = true;
+      this.markPush(a);
       a.moveTicks = moveTicks;
       a.retraceTicks = retraceTicks;
       return this.unwound(a) ? this.release(ts) : null;
@@ -221,19 +225,23 @@ export class MomentumIgnitionDetector {
     this.quietUntilTsMs = ts;
   }
 
-  /**
-   * The igniter traded back what it took: its push (when not marked yet) and its unwind, from the
-   * push's last order to now, against the other side, are both marked on the aggressor flow.
-   */
-  private markUnwound(a: Ignition, ts: number): void {
-    const swept = a.run.direction > 0 ? 1 : 0;
-    if (!a.pushMarked) this.flow.markPush(swept, a.run.tsStart, a.run.lastTs);
-    this.flow.markPush(1 - swept, a.run.lastTs, ts);
+  /** Marks the push on the aggressor flow (once; the run's later orders extend it in onTrade). */
+  private markPush(a: Ignition): void {
+    if (a.pushMarked) return;
+    this.flow.markPush(sweptSide(a.run), a.run.tsStart, a.run.lastTs);
+    a.pushMarked = true;
   }
 
-  /** Not a market turning over far more than the push the other way (that flow is no igniter's). */
-  private unwindFits(a: Ignition): boolean {
-    return a.unwindQty <= this.p.maxUnwindRatio * a.run.qty;
+  /**
+   * The igniter traded back what it took (the caller checked minUnwindRatio): its push and its unwind,
+   * from the push's last order to now, against the other side, are both marked on the aggressor flow,
+   * unless the flow the other way is more than maxUnwindRatio x the push (a market turning over, no
+   * igniter's).
+   */
+  private markUnwound(a: Ignition, ts: number): void {
+    if (a.unwindQty > this.p.maxUnwindRatio * a.run.qty) return;
+    this.markPush(a);
+    this.flow.markPush(1 - sweptSide(a.run), a.run.lastTs, ts);
   }
 
   private unwound(a: Ignition): boolean {
@@ -248,9 +256,9 @@ export class MomentumIgnitionDetector {
     const steps = a.run.stepTs.length;
     const cv = steadiestCadenceCv(a.run.stepTs, p.minSteps);
     const unwindRatio = a.unwindQty / Math.max(1e-12, a.run.qty);
-    if (this.unwound(a) && this.unwindFits(a)) this.markUnwound(a, ts);
+    if (this.unwound(a)) this.markUnwound(a, ts);
     // The unwind stands out against the flow the other way usually has in as long (not a busy market trading both ways).
-    const unwind = this.flow.test(d > 0 ? 0 : 1, a.run.lastTs, ts + 1);
+    const unwind = this.flow.test(1 - sweptSide(a.run), a.run.lastTs, ts + 1);
     const unwindZ = unwind === null ? 0 : unwind.zCapped;
     const excess = a.moveTicks / Math.max(1e-9, a.thresholdTicks);
     const footprint = unwindRatio >= p.minUnwindRatio && unwindRatio <= p.maxUnwindRatio && unwindZ >= p.minUnwindZ && cv <= p.maxCadenceCv;
