@@ -165,6 +165,15 @@ export interface AggressorFlowParams {
   readonly minBaselineEvents: number;
   /** Events join the size sample this long after they printed, unless a flagged window excluded them meanwhile. */
   readonly commitDelayMs: number;
+  /**
+   * The window's largest event is left out (one honest sweep cannot make an alert) unless at least
+   * minOutsizedEvents of its events are outsized (>= outsizedCapMultiple x the cap) and the
+   * baseline's rate of outsized events makes that many a Poisson tail of at most maxOutsizedTail:
+   * several takers far beyond the usual size are sustained trading, not one sweep.
+   */
+  readonly outsizedCapMultiple: number;
+  readonly minOutsizedEvents: number;
+  readonly maxOutsizedTail: number;
 }
 
 export interface QuoteStuffingParams {
@@ -270,7 +279,7 @@ export const DEFAULT_PARAMS: SurveillanceParams = {
   lifecycle: { nearTicks: 10, depthLevels: 10, addWindow: 1024, depthSampleMs: 100, depthWindow: 1200, depthFactor: 1, trackMultiple: 2, tradeMatchMs: 1000, settleMs: 100, episodeMergeMs: 1000, closeFraction: 0.05, volSampleMs: 1000, volWindow: 300, bandTicks: 200, bandVolMultiple: 50 },
   spoofing: { sizeMultiple: 3, minDistTicks: 1, maxDistTicks: 5, distVolMultiple: 1.5, maxLifetimeMs: 5000, minLifetimeMs: 300, maxTradedFraction: 0.1, maxLevelTradedFraction: 0.3, maxDistTicksAtCancel: 50, cancelVolMultiple: 1, maxMoveAwayTicks: Infinity, maxMoveIntoTicks: 0, minMoveTicks: Infinity, minOppositeFraction: 0.1, minOppositeZ: 2.5, holdMs: 300, requoteMs: 100, requoteAfterMs: 300, requoteSizeTolerance: 0.25, requoteTicks: 10, requoteMinShiftTicks: 5, stackMs: 50, stackWaitMs: 600 },
   layering: { sizeMultiple: 2, maxDistTicks: 10, distVolMultiple: 2, minLayers: 3, maxGapTicks: 2, addWindowMs: 2000, cancelWindowMs: 500, maxLifetimeMs: 10000, maxTradedFraction: 0.1, minLifetimeMs: 300, minOppositeFraction: 0.1, minOppositeZ: 2.5 },
-  aggressorFlow: { baselineMs: 300_000, capRatePerSec: 0.1, capMedians: 10, minBaselineEvents: 20, commitDelayMs: 6000 },
+  aggressorFlow: { baselineMs: 300_000, capRatePerSec: 0.1, capMedians: 10, minBaselineEvents: 20, commitDelayMs: 6000, outsizedCapMultiple: 3, minOutsizedEvents: 3, maxOutsizedTail: 0.01 },
   priceReach: { sampleMs: 500, window: 240, quantile: 0.75 },
   quoteStuffing: { nearTicks: 10, windowMs: 500, sampleMs: 100, window: 3000, warmupSamples: 300, quantile: 0.9, rateMultiple: 4, minExcess: 20, minCancelRatio: 0.8, minNearShare: 0.3 },
   momentumIgnition: { burstMs: 1000, minSteps: 4, maxCadenceCv: 0.3, settleMs: 200, minMoveTicks: 3, moveMultiple: 1, moveQuantile: 0.9, moveHorizonMs: 250, minFlowZ: 2, minHoldMs: 200, reversalFraction: 0.8, reversalMs: 2000, minUnwindRatio: 0.3, maxUnwindRatio: 3, unwindGraceMs: 1000, minUnwindZ: 2, warmupMs: 30_000 },

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { withDefaults } from "../params.ts";
-import { AggressorFlow } from "./aggressor-flow.ts";
+import { AggressorFlow, poissonTail } from "./aggressor-flow.ts";
 
 const P = withDefaults().aggressorFlow;
 
@@ -48,6 +48,42 @@ describe("aggressor flow test", () => {
     expect(t.windowQty).toBe(0);
     expect(t.z).toBeLessThan(1);
     expect(t.zCapped).toBeGreaterThan(t.z);
+  });
+
+  test("three outsized taker orders count in full: no one sweep explains them, so none is trimmed", () => {
+    // Usual flow of 1 with a 40 every 20 s: the cap is 10 median events, outsized is 30 or more.
+    const run = (bigPrints: number[], toMs: number) => {
+      const flow = new AggressorFlow(P);
+      steady(flow, 1, 0, 300_000);
+      for (let t = 0; t < 300_000; t += 20_000) flow.onTrade(1, t + 250, 40);
+      steady(flow, 1, 300_000, toMs);
+      for (const t of bigPrints) flow.onTrade(1, t, 40);
+      return flow.test(1, 300_000, toMs)!;
+    };
+    const three = run([300_300, 300_900, 301_500], 302_000);
+    expect(three.capQty).toBe(10);
+    expect(three.outsizedEvents).toBe(3);
+    expect(three.outsizedExpected).toBeCloseTo(0.1, 2); // 15 in the 300 s baseline, over 2 s
+    expect(three.trimmed).toBe(false);
+    expect(three.z).toBe(three.zCapped);
+    expect(three.windowQty).toBe(three.cappedQty);
+    // Two are not several: the largest is trimmed as before.
+    const two = run([300_300, 300_900], 302_000);
+    expect(two.trimmed).toBe(true);
+    expect(two.windowQty).toBe(two.cappedQty - 10);
+    expect(two.z).toBeLessThan(two.zCapped);
+    // Three over a minute are what the baseline's rate of them expects (3): trimmed.
+    const minute = run([310_300, 330_900, 350_500], 360_000);
+    expect(minute.outsizedEvents).toBe(3);
+    expect(minute.outsizedExpected).toBeGreaterThan(2.5);
+    expect(minute.trimmed).toBe(true);
+  });
+
+  test("poissonTail", () => {
+    expect(poissonTail(0, 2)).toBe(1);
+    expect(poissonTail(1, 0)).toBe(0);
+    expect(poissonTail(1, 1)).toBeCloseTo(1 - Math.exp(-1), 12);
+    expect(poissonTail(3, 0.3)).toBeCloseTo(1 - Math.exp(-0.3) * (1 + 0.3 + 0.045), 12);
   });
 
   test("skipPushes leaves a marked momentum push out of the tested window, and only when asked", () => {

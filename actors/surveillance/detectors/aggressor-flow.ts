@@ -15,7 +15,12 @@
  *   p99 at 14; at least `capMedians` median events), and the largest event
  *   in the window is left out (trimmed): one honest sweep cannot make an
  *   alert, sustained trading can (momentum ignition reads the untrimmed
- *   `zCapped`: there one sweep is the point);
+ *   `zCapped`: there one sweep is the point), unless the window holds
+ *   several outsized events (each `outsizedCapMultiple` x the cap or more,
+ *   at least `minOutsizedEvents` of them, a count the baseline's rate of such
+ *   events gives a Poisson tail of at most `maxOutsizedTail`): then no single
+ *   sweep explains the excess, and trimming would throw away a third of a
+ *   manipulator's few large prints;
  * - the window sum W is compared with its compound-Poisson expectation from
  *   the baseline (the side's events over `baselineMs` before the order was
  *   placed): z = (W - lambda L m1) / sqrt(lambda L m2), lambda events per
@@ -32,12 +37,14 @@
  * (only closed large episodes that passed every cheaper check get tested).
  */
 import type { AggressorFlowParams } from "../params.ts";
+import { round } from "./make-alert.ts";
 import { RollingSample } from "../rolling.ts";
 import { forgetSpansBefore, spansContain } from "../spans.ts";
 
 export interface FlowTest {
-  /** Winsorised, trimmed aggressive volume in the window. */
+  /** Winsorised aggressive volume in the window, trimmed of its largest event unless several events were outsized. */
   readonly windowQty: number;
+  readonly trimmed: boolean;
   /** Winsorised volume in the window, the largest event included, and its z against the same baseline. */
   readonly cappedQty: number;
   readonly zCapped: number;
@@ -48,6 +55,9 @@ export interface FlowTest {
   /** Events in the window, and the cap per event. */
   readonly events: number;
   readonly capQty: number;
+  /** Window events of at least outsizedCapMultiple x the cap, and how many the baseline's rate of them expects in as long. */
+  readonly outsizedEvents: number;
+  readonly outsizedExpected: number;
 }
 
 
@@ -117,28 +127,34 @@ export class AggressorFlow {
     // ...and never below capMedians typical events (a flow of near-identical orders would cap every outlier to one of them).
     const cap = Math.max(s.sizes.quantile(Math.min(0.999, Math.max(0.5, 1 - p.capRatePerSec / ratePerSec))), p.capMedians * s.sizes.median());
     if (!(cap > 0)) return null;
-    let m1 = 0, m2 = 0, w = 0, maxW = 0, events = 0;
+    const outsizedQty = p.outsizedCapMultiple * cap;
+    let m1 = 0, m2 = 0, w = 0, maxW = 0, events = 0, outsized = 0, baseOutsized = 0;
     for (let i = s.head; i < s.ts.length; i++) {
       const t = s.ts[i]!;
       // Not `break` past toTsMs: a print the feed delivered late can sit out of order.
       if (t < baseFrom || t > toTsMs) continue;
-      const q = Math.min(s.qty[i]!, cap);
+      const raw = s.qty[i]!;
+      const q = Math.min(raw, cap);
       if (t >= fromTsMs) {
         if (skipPushes && spansContain(s.pushes, t)) continue;
         w += q;
         if (q > maxW) maxW = q;
         events++;
+        if (raw >= outsizedQty) outsized++;
       } else if (!this.isExcluded(s, t)) {
         m1 += q;
         m2 += q * q;
+        if (raw >= outsizedQty) baseOutsized++;
       }
     }
     const lambdaL = (n / baseMs) * Math.max(1, toTsMs - fromTsMs);
     const expectedQty = (lambdaL * m1) / n;
     const sdQty = Math.sqrt((lambdaL * m2) / n);
-    const windowQty = w - maxW;
+    const outsizedExpected = (lambdaL * baseOutsized) / n;
+    const several = outsized >= p.minOutsizedEvents && poissonTail(outsized, outsizedExpected) <= p.maxOutsizedTail;
+    const windowQty = several ? w : w - maxW;
     const zOf = (qty: number) => (sdQty > 0 ? (qty - expectedQty) / sdQty : 0);
-    return { windowQty, cappedQty: w, zCapped: zOf(w), expectedQty, sdQty, z: zOf(windowQty), events, capQty: cap };
+    return { windowQty, trimmed: !several, cappedQty: w, zCapped: zOf(w), expectedQty, sdQty, z: zOf(windowQty), events, capQty: cap, outsizedEvents: outsized, outsizedExpected };
   }
 
   clear(): void {
@@ -177,4 +193,20 @@ export class AggressorFlow {
     forgetSpansBefore(s.excluded, horizon);
     forgetSpansBefore(s.pushes, horizon);
   }
+}
+
+/** P(N >= k) for N ~ Poisson(mu): 0 for k >= 1 when mu is 0. */
+export function poissonTail(k: number, mu: number): number {
+  if (k <= 0) return 1;
+  let term = Math.exp(-mu), below = 0;
+  for (let i = 0; i < k; i++) {
+    below += term;
+    term *= mu / (i + 1);
+  }
+  return Math.max(0, 1 - below);
+}
+
+/** A test as alert evidence (spoofing and layering). */
+export function flowEvidence(t: FlowTest) {
+  return { windowQty: round(t.windowQty), expectedQty: round(t.expectedQty), z: round(t.z, 3), events: t.events, capQty: round(t.capQty), outsizedEvents: t.outsizedEvents, trimmed: t.trimmed };
 }

@@ -8,7 +8,7 @@
 import type { Alert } from "../alert.ts";
 import type { Episode } from "../lifecycle.ts";
 import type { LayeringParams } from "../params.ts";
-import type { FlowTest } from "./aggressor-flow.ts";
+import { flowEvidence, type FlowTest } from "./aggressor-flow.ts";
 import type { MarketContext } from "./spoofing.ts";
 import { clamp01, makeAlert, round, sideName } from "./make-alert.ts";
 
@@ -138,7 +138,7 @@ export class LayeringDetector {
         })),
         totalQty: round(totalQty),
         cancelSpreadMs,
-        oppositeFlow: test && { windowQty: round(test.windowQty), expectedQty: round(test.expectedQty), z: round(test.z, 3), events: test.events, capQty: round(test.capQty) },
+        oppositeFlow: test && flowEvidence(test),
       },
       `${members.length} large ${side} orders (${round(totalQty, 4)} in all, ${round(meanMultiple, 2)}x the usual size each) on levels ${members[0]!.priceTicks}-${members[members.length - 1]!.priceTicks} (ticks) were placed together and cancelled within ${cancelSpreadMs} ms without trading${test ? `, while the other side traded ${round(test.z, 2)} deviations above its usual flow` : ""}.`,
     );

@@ -10,7 +10,7 @@
 import type { Alert } from "../alert.ts";
 import type { Episode } from "../lifecycle.ts";
 import type { SpoofingParams } from "../params.ts";
-import type { AggressorFlow, FlowTest } from "./aggressor-flow.ts";
+import { flowEvidence, type AggressorFlow, type FlowTest } from "./aggressor-flow.ts";
 import type { PriceReach } from "./price-reach.ts";
 
 /** What the resting-order checks measure an episode against: the symbol's own flow and price moves. */
@@ -89,7 +89,7 @@ export function spoofAlert(symbol: string, ep: Episode, m: SpoofCheck, p: Spoofi
       cancelledQty: round(ep.cancelledQty),
       moveAwayTicks: m.moveAwayTicks,
       oppositeAggressorQty: round(ep.oppositeQty),
-      oppositeFlow: m.flow && { windowQty: round(m.flow.windowQty), expectedQty: round(m.flow.expectedQty), z: round(m.flow.z, 3), events: m.flow.events, capQty: round(m.flow.capQty) },
+      oppositeFlow: m.flow && flowEvidence(m.flow),
       relatedTrades: trades,
     },
     `A ${side} of ${round(ep.addedQty, 4)} (${round(m.sizeMultiple, 2)}x the usual size) placed ${ep.distTicksAtAdd} ticks from the touch was cancelled after ${m.lifetimeMs} ms, ${round(100 * m.tradedFraction, 2)}% traded, while ${m.flow ? `the other side traded ${round(m.flow.z, 2)} deviations above its usual flow and ` : ""}the price moved ${m.moveAwayTicks} ticks away.`,
