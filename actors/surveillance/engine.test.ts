@@ -309,7 +309,8 @@ describe("layering", () => {
     expect(ofType(found, "layering").length).toBe(1);
     expect(ofType(found, "spoofing")).toEqual([]);
   });
-  test("a lone ask pulled while a stack stays: it waits for the stack at most stackWaitMs, then is reported within 1 s", () => {
+  /** A lone large ask pulled while a three-layer stack beside it rests 3 s more; `sellsAfter`: the bid keeps being hit meanwhile. */
+  function loneBesideStack(sellsAfter: boolean): { events: MarketEvent[]; cancelTs: number } {
     const m = new TestMarket(ETH, 2, 11);
     m.run(60_000);
     const lone = m.bestAsk + 1, top = lone + 3;
@@ -330,10 +331,24 @@ describe("layering", () => {
     }
     m.step([loneBefore, ...placed]);
     const cancelTs = m.tsMs;
-    for (let i = 0; i < 30; i++) m.step(placed); // the stack rests 3 s more
+    for (let i = 0; i < 30; i++) {
+      if (sellsAfter && i % 3 === 0 && i < 12) m.trade(m.bestBid, 0.1 * 4 * 6 * m.unit, "sell");
+      m.step(placed);
+    }
     m.step(before);
     m.run(3000);
-    const spoofs = ofType(detect(ETH, m.events), "spoofing");
+    return { events: m.events, cancelTs };
+  }
+  test("a lone ask pulled while a stack stays and the bid keeps being hit after its cancel is the stack's scheme, not a spoof", () => {
+    const quiet = loneBesideStack(false), busy = loneBesideStack(true);
+    expect(ofType(detect(ETH, quiet.events), "spoofing").length).toBe(1); // the same ask, nobody trading after it: reported
+    const found = detect(ETH, busy.events);
+    expect(ofType(found, "spoofing")).toEqual([]);
+    expect(ofType(found, "layering").length).toBe(1); // the stack's own alert, after its cancel
+  });
+  test("a lone ask pulled while a stack stays: it waits for the stack at most stackWaitMs, then is reported within 1 s", () => {
+    const { events, cancelTs } = loneBesideStack(false);
+    const spoofs = ofType(detect(ETH, events), "spoofing");
     expect(spoofs.length).toBe(1);
     const { holdMs, stackWaitMs } = withDefaults().spoofing;
     expect(spoofs[0]!.atTsMs - cancelTs).toBeGreaterThanOrEqual(holdMs + stackWaitMs);
