@@ -9,6 +9,7 @@ import { ASK, BID, type MarketEvent, type SymbolSpec } from "../../src/switchboa
 import { quietClockTsMs, SURVEILLANCE_TICK_MS, type Alert } from "./alert.ts";
 import type { LifecycleKind } from "./lifecycle-choice.ts";
 import { nativeLifecycleStatus } from "./native-lifecycle-lib.ts";
+import type { FlowEvidence } from "./detectors/aggressor-flow.ts";
 import { createSurveillanceEngine } from "./engine.ts";
 import { TestMarket } from "./test-market.ts";
 import { withDefaults } from "./params.ts";
@@ -118,6 +119,12 @@ describe("spoofing", () => {
       expect(atTsMs - cancelTs).toBeLessThanOrEqual(1000);
       expect(alert.id).toBe(`${spec.symbol}:spoofing:bid:${alert.tsStart}`);
       expect((alert.evidence.sizeMultiple as number)).toBeGreaterThan(8);
+      const flow = alert.evidence.oppositeFlow as FlowEvidence;
+      expect(flow.z).toBeGreaterThanOrEqual(withDefaults().spoofing.minOppositeZ);
+      expect(flow.outsizedExpected).toBeGreaterThanOrEqual(0);
+      // Untrimmed only with several outsized prints (the few large child orders of aggressor-flow.ts).
+      if (!flow.trimmed) expect(flow.outsizedEvents).toBeGreaterThanOrEqual(withDefaults().aggressorFlow.minOutsizedEvents);
+      expect(flow.windowQty).toBeGreaterThan(flow.expectedQty);
       expect(alert.explanation).toMatch(/cancelled after/);
     });
   }

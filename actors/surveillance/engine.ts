@@ -257,38 +257,30 @@ export class DetectorEngine implements SurveillanceEngine {
    */
   private stackStillResting(h: Held, ts: number): boolean {
     const sp = this.params.spoofing;
-    return ts - h.episodes[0]!.endTsMs < sp.holdMs + sp.stackWaitMs && this.restingStack(h, ts) !== null;
+    return ts - h.episodes[0]!.endTsMs < sp.holdMs + sp.stackWaitMs && this.restingStack(h, ts);
   }
 
   /**
-   * The wait is over and the stack still rests: if the other side keeps trading unusually after the
-   * candidate's cancel (layering's opposite-flow bar, from the later of the stack's placement and
-   * that cancel), the stack's owner is at work and the candidate, pulled while it traded, is part
-   * of that picture, as when the stack is flagged in time (partOfFlagged). The flow over the
-   * candidate's own life is left out: a spoof's prints would make any stack beside it look busy.
+   * The wait is over and the stack still rests: if the other side kept trading unusually from the
+   * candidate's cancel to now (layering's opposite-flow bar), the stack's owner is at work and the
+   * candidate, pulled while it traded, is part of that picture, as when the stack is flagged in
+   * time (partOfFlagged). The flow over the candidate's own life is left out: a spoof's prints
+   * would make any stack beside it look busy.
    */
   private tradedBesideRestingStack(h: Held, ts: number): boolean {
-    const stack = this.restingStack(h, ts);
-    if (stack === null) return false;
-    const ep = h.episodes[0]!;
-    let placedTsMs = Infinity;
-    for (const o of stack) placedTsMs = Math.min(placedTsMs, o.startTsMs);
-    const test = this.flow.test(1 - h.side, Math.max(placedTsMs, ep.endTsMs), ts, true);
+    if (!this.restingStack(h, ts)) return false;
+    const test = this.flow.test(1 - h.side, h.episodes[0]!.endTsMs, ts, true);
     return test !== null && test.z >= this.params.layering.minOppositeZ;
   }
 
-  /** The orders of a stack (minLayers placed together on neighbouring levels) resting while the candidate did and not judged yet; null when none. */
-  private restingStack(h: Held, ts: number): Episode[] | null {
+  /** Whether a stack (minLayers orders placed together on neighbouring levels) that rested while the candidate did is still not judged. */
+  private restingStack(h: Held, ts: number): boolean {
     const { stackMs } = this.params.spoofing;
     const { minLayers, maxLifetimeMs } = this.params.layering;
     const ep = h.episodes[0]!;
     const open = this.recentLarge[h.side]!.filter((o) => o !== ep && !this.judged.has(o) && o.startTsMs <= ep.endTsMs && ts - o.startTsMs <= maxLifetimeMs);
-    if (open.length < minLayers) return null;
-    for (const o of open) {
-      const together = open.filter((x) => Math.abs(x.startTsMs - o.startTsMs) <= stackMs);
-      if (this.isStack(together.map((x) => x.priceTicks), o.priceTicks)) return together;
-    }
-    return null;
+    if (open.length < minLayers) return false;
+    return open.some((o) => this.isStack(open.filter((x) => Math.abs(x.startTsMs - o.startTsMs) <= stackMs).map((x) => x.priceTicks), o.priceTicks));
   }
 
   /**

@@ -79,11 +79,35 @@ describe("aggressor flow test", () => {
     expect(minute.trimmed).toBe(true);
   });
 
+  test("outsized prints of a skipped push or of an excluded baseline window are not counted", () => {
+    const flow = new AggressorFlow(P);
+    steady(flow, 1, 0, 150_000);
+    // A flagged window (excluded as the engine does, right after its alert): five outsized prints in 5 s.
+    for (let t = 150_000; t < 155_000; t += 500) {
+      flow.onTrade(1, t, 1);
+      if (t % 1000 === 0) flow.onTrade(1, t + 250, 40);
+    }
+    flow.exclude(1, 150_000, 155_000);
+    steady(flow, 1, 155_000, 300_000);
+    for (const t of [300_100, 300_200, 300_300]) flow.onTrade(1, t, 40); // a push of three outsized orders
+    flow.markPush(1, 300_100, 300_300);
+    const kept = flow.test(1, 300_000, 302_000)!, skipped = flow.test(1, 300_000, 302_000, true)!;
+    expect(kept.capQty).toBe(10);
+    expect(kept.outsizedExpected).toBe(0); // the flagged window's five are not the side's usual
+    expect(kept.outsizedEvents).toBe(3);
+    expect(kept.trimmed).toBe(false);
+    expect(skipped.outsizedEvents).toBe(0);
+    expect(skipped.trimmed).toBe(true);
+  });
+
   test("poissonTail", () => {
     expect(poissonTail(0, 2)).toBe(1);
     expect(poissonTail(1, 0)).toBe(0);
     expect(poissonTail(1, 1)).toBeCloseTo(1 - Math.exp(-1), 12);
     expect(poissonTail(3, 0.3)).toBeCloseTo(1 - Math.exp(-0.3) * (1 + 0.3 + 0.045), 12);
+    // exp(-800) underflows; the terms in log space do not (P(N >= 1000 | 800) is about 5.5e-12).
+    expect(poissonTail(1000, 800)).toBeGreaterThan(1e-12);
+    expect(poissonTail(1000, 800)).toBeLessThan(1e-11);
   });
 
   test("skipPushes leaves a marked momentum push out of the tested window, and only when asked", () => {

@@ -44,6 +44,7 @@ import { forgetSpansBefore, spansContain } from "../spans.ts";
 export interface FlowTest {
   /** Winsorised aggressive volume in the window, trimmed of its largest event unless several events were outsized. */
   readonly windowQty: number;
+  /** Whether the window's largest event was left out of windowQty and z (false when several events were outsized). */
   readonly trimmed: boolean;
   /** Winsorised volume in the window, the largest event included, and its z against the same baseline. */
   readonly cappedQty: number;
@@ -195,18 +196,39 @@ export class AggressorFlow {
   }
 }
 
-/** P(N >= k) for N ~ Poisson(mu): 0 for k >= 1 when mu is 0. */
+/** P(N >= k) for N ~ Poisson(mu): 0 for k >= 1 when mu is 0. Terms in log space, so a large mu does not underflow exp(-mu). */
 export function poissonTail(k: number, mu: number): number {
   if (k <= 0) return 1;
-  let term = Math.exp(-mu), below = 0;
+  const logMu = Math.log(mu);
+  let logTerm = -mu, below = 0;
   for (let i = 0; i < k; i++) {
-    below += term;
-    term *= mu / (i + 1);
+    below += Math.exp(logTerm);
+    logTerm += logMu - Math.log(i + 1);
   }
   return Math.max(0, 1 - below);
 }
 
+export interface FlowEvidence {
+  readonly windowQty: number;
+  readonly expectedQty: number;
+  readonly z: number;
+  readonly events: number;
+  readonly capQty: number;
+  readonly outsizedEvents: number;
+  readonly outsizedExpected: number;
+  readonly trimmed: boolean;
+}
+
 /** A test as alert evidence (spoofing and layering). */
-export function flowEvidence(t: FlowTest) {
-  return { windowQty: round(t.windowQty), expectedQty: round(t.expectedQty), z: round(t.z, 3), events: t.events, capQty: round(t.capQty), outsizedEvents: t.outsizedEvents, trimmed: t.trimmed };
+export function flowEvidence(t: FlowTest): FlowEvidence {
+  return {
+    windowQty: round(t.windowQty),
+    expectedQty: round(t.expectedQty),
+    z: round(t.z, 3),
+    events: t.events,
+    capQty: round(t.capQty),
+    outsizedEvents: t.outsizedEvents,
+    outsizedExpected: round(t.outsizedExpected, 3),
+    trimmed: t.trimmed,
+  };
 }
