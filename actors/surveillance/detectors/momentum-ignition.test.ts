@@ -129,26 +129,28 @@ describe("momentum ignition", () => {
     expect(seen(uneven)).toBe(0);
   });
 
-  test("the igniter's unwind, the other way, is marked too once it comes; the sells of a push never unwound are not", () => {
+  test("the igniter's unwind, the other way, is marked too once it comes, whatever its share once the push was taken for an igniter's; a market turning over is not", () => {
     // What spoofing and layering see of the bid side's flow (the sells) after the push.
     const seen = (tape: Tape) => tape.flow.test(0, T0 + 300, T0 + 1000, true)!.cappedQty;
     const all = (tape: Tape) => tape.flow.test(0, T0 + 300, T0 + 1000)!.cappedQty;
     const unwound = play({ push: STEADY, peakMs: T0 + 400, unwind: [[T0 + 700, 8], [T0 + 750, 8], [T0 + 800, 8]], backMs: T0 + 900 });
     expect(all(unwound)).toBeGreaterThan(0);
     expect(seen(unwound)).toBe(0);
-    // 6 lots (0.2 of the push) are no unwind: those sells stay in the window, also once the
-    // reversal's wait for the unwind is over and the candidate is released (below 50).
+    // 6 lots (0.2 of the push) are too little for an alert, but the steady push reversed: what it
+    // traded back is the igniter's, not a spoofer's, and is marked when the wait for more is over.
     const small = play({ push: STEADY, peakMs: T0 + 400, unwind: [[T0 + 700, 6]], backMs: T0 + 900 });
+    expect(seen(small)).toBe(all(small)); // still waiting for the unwind: counted
     small.touch(T0 + 2000, 1000, 1001);
     expect(small.alerts).toHaveLength(1);
-    expect(seen(small)).toBe(all(small));
+    expect(small.high()).toHaveLength(0);
     expect(all(small)).toBeGreaterThan(0);
+    expect(seen(small)).toBe(0);
     // 150 lots (five times the push) at once is a market turning over, not the igniter: not marked.
     const turnover = play({ push: STEADY, peakMs: T0 + 400, unwind: [[T0 + 700, 150]], backMs: T0 + 900 });
     expect(seen(turnover)).toBe(all(turnover));
   });
 
-  test("a push refilled before its hold is marked once the unwind follows (no alert), never without it", () => {
+  test("a push refilled before its hold is marked once the unwind follows (no alert), never without it; a steady one's small unwind is marked at the end of the wait", () => {
     const seen = (tape: Tape) => tape.flow.test(1, T0 - 1, T0 + 400, true)!.cappedQty;
     const all = (tape: Tape) => tape.flow.test(1, T0 - 1, T0 + 400)!.cappedQty;
     // The uneven run (38 lots) qualifies, then the asks are back 72 ms after its last order: a refill.
@@ -173,6 +175,22 @@ describe("momentum ignition", () => {
     const plain = refilled(0);
     expect(seen(plain)).toBe(all(plain));
     expect(plain.alerts).toHaveLength(0);
+    // The uneven run's 6 lots sold back (0.16 of it): no unwind, and the run was never taken for an igniter's.
+    const little = refilled(6);
+    expect(little.flow.test(0, T0 + 400, T0 + 700, true)!.cappedQty).toBe(little.flow.test(0, T0 + 400, T0 + 700)!.cappedQty);
+    // The steady push (marked at once) refilled, 6 lots (0.2 of it) sold back: marked when the wait ends.
+    const steady = new Tape();
+    steady.quiet(0, T0);
+    steady.push(STEADY.atMs, STEADY.ticks, STEADY.lots);
+    steady.touch(T0 + 200, 1000, 1001); // refilled 40 ms after the last order
+    steady.trade(T0 + 600, 1000, 6, false);
+    steady.touch(T0 + 650, 1000, 1001);
+    const sells = (skip: boolean) => steady.flow.test(0, T0 + 400, T0 + 700, skip)!.cappedQty;
+    expect(sells(true)).toBe(sells(false)); // within unwindGraceMs: still counted
+    steady.touch(T0 + 1300, 1000, 1001);
+    expect(sells(false)).toBeGreaterThan(0);
+    expect(sells(true)).toBe(0);
+    expect(steady.alerts).toHaveLength(0);
   });
 
   test("a push refilled for a moment and pushed back to its peak is followed as before: its reversal alerts", () => {

@@ -192,8 +192,11 @@ export class MomentumIgnitionDetector {
       if ((touch - a.peakTicks) * d >= 0) a.refilledTsMs = NaN;
       else {
         const unwound = this.unwound(a);
-        if (unwound) this.markUnwound(a, ts);
-        if (unwound || ts - a.refilledTsMs >= p.unwindGraceMs) this.end(ts);
+        if (unwound || ts - a.refilledTsMs >= p.unwindGraceMs) {
+          // A push already taken for an igniter's (steady) has its trading back marked even when it fell short of minUnwindRatio.
+          if (unwound || a.pushMarked) this.markUnwound(a, ts);
+          this.end(ts);
+        }
         return null;
       }
     }
@@ -233,10 +236,12 @@ export class MomentumIgnitionDetector {
   }
 
   /**
-   * The igniter traded back what it took (the caller checked minUnwindRatio): its push and its unwind,
-   * from the push's last order to now, against the other side, are both marked on the aggressor flow,
-   * unless the flow the other way is more than maxUnwindRatio x the push (a market turning over, no
-   * igniter's).
+   * The follow-up of an igniter's push is over: the push and the trading back, from the push's last
+   * order to now, against the other side, are both marked on the aggressor flow, unless the flow the
+   * other way is more than maxUnwindRatio x the push (a market turning over, no igniter's). Called
+   * when the unwind reached minUnwindRatio, or when the push was already marked (a steady cadence or a
+   * reversal): an igniter that traded back less than that still traded against the other side, and
+   * those prints are not a spoofer's.
    */
   private markUnwound(a: Ignition, ts: number): void {
     if (a.unwindQty > this.p.maxUnwindRatio * a.run.qty) return;
@@ -256,7 +261,8 @@ export class MomentumIgnitionDetector {
     const steps = a.run.stepTs.length;
     const cv = steadiestCadenceCv(a.run.stepTs, p.minSteps);
     const unwindRatio = a.unwindQty / Math.max(1e-12, a.run.qty);
-    if (this.unwound(a)) this.markUnwound(a, ts);
+    // Reversed, so the push is marked: its trading back is marked too, however much of the push it was.
+    this.markUnwound(a, ts);
     // The unwind stands out against the flow the other way usually has in as long (not a busy market trading both ways).
     const unwind = this.flow.test(1 - sweptSide(a.run), a.run.lastTs, ts + 1);
     const unwindZ = unwind === null ? 0 : unwind.zCapped;
