@@ -248,13 +248,10 @@ export class ReferenceLifecycle {
     const tradedFromEpisode = Math.min(level.epRemaining, Math.max(0, traded - base));
     const tradedFromTail = Math.min(level.tailQty, Math.max(0, traded - base - tradedFromEpisode));
     // Cancels go to the episode first (recent orders are the ones most often pulled), except a
-    // cancel small next to the episode that the tail, or else the base left after the trades, can
-    // explain (a queued or an older small order leaving).
-    const small = cancelled < 0.5 * level.epRemaining;
-    const tailFirst = level.tailQty >= cancelled && small;
-    const baseFirst = !tailFirst && small && Math.max(0, base - traded) >= cancelled;
+    // cancel the tail can explain while it is small next to the episode (a queued order leaving).
+    const tailFirst = level.tailQty >= cancelled && cancelled < 0.5 * level.epRemaining;
     const cancelledFromTail = tailFirst ? cancelled : 0;
-    const cancelledFromEpisode = baseFirst ? 0 : Math.min(cancelled - cancelledFromTail, level.epRemaining - tradedFromEpisode);
+    const cancelledFromEpisode = Math.min(cancelled - cancelledFromTail, level.epRemaining - tradedFromEpisode);
     level.epRemaining -= tradedFromEpisode + cancelledFromEpisode;
     level.tailQty = Math.max(0, level.tailQty - tradedFromTail - cancelledFromTail);
     const ep = level.episode;

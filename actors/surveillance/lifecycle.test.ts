@@ -95,36 +95,6 @@ describe("lifecycle", () => {
     expect(ep.cancelledQty).toBeCloseTo(10, 9);
   });
 
-  test("small cancels the older liquidity at the level can explain are older orders leaving: the large order's episode stays whole", () => {
-    const { m, life, feed } = warmed();
-    m.backgroundTrades = false;
-    const price = m.bestBid - 2;
-    const start = m.book.side(BID).qtyAt(price);
-    m.frame([[BID, price, start + 50]]); // an older large order...
-    m.tsMs += 1500; // ...folded into the base when the next large add comes (episodeMergeMs)
-    m.frame([[BID, price, start + 90]]);
-    const t0 = m.tsMs;
-    // The older order pulled bit by bit, each piece under half the new order: charged to the
-    // episode, these would wear it down to its leftover and close it while it still rests.
-    let qty = start + 90;
-    for (const piece of [19, 10, 5, 3, 2]) {
-      m.tsMs += 100;
-      m.frame([[BID, price, (qty -= piece)]]);
-    }
-    m.tsMs += 500;
-    m.frame([[BID, price, qty - 40]]); // the large order pulled
-    const tEnd = m.tsMs;
-    m.tsMs += DEFAULT_PARAMS.lifecycle.settleMs;
-    m.frame([]);
-    feed();
-    expect(life.closed.length).toBe(1);
-    const ep = life.closed[0]!;
-    expect(ep.startTsMs).toBe(t0);
-    expect(ep.endTsMs).toBe(tEnd);
-    expect(ep.addedQty).toBeCloseTo(40, 9);
-    expect(ep.cancelledQty).toBeCloseTo(40, 9);
-  });
-
   test("a print that trails the depth frame turns a cancel into a trade", () => {
     const { m, life, feed } = warmed();
     m.backgroundTrades = false;

@@ -292,14 +292,10 @@ export class Lifecycle {
     const tradedFromEpisode = Math.min(epRemaining, Math.max(0, traded - base));
     const tradedFromTail = Math.min(tailQty, Math.max(0, traded - base - tradedFromEpisode));
     // Cancels go to the episode first (recent orders are the ones most often pulled), except a
-    // cancel small next to the episode that the tail, or else the base left after the trades, can
-    // explain (a queued or an older small order leaving: a large order is mostly pulled whole, and a
-    // layer charged with an older order's cancel closed apart from its stack).
-    const small = cancelled < 0.5 * epRemaining;
-    const tailFirst = tailQty >= cancelled && small;
-    const baseFirst = !tailFirst && small && Math.max(0, base - traded) >= cancelled;
+    // cancel the tail can explain while it is small next to the episode (a queued order leaving).
+    const tailFirst = tailQty >= cancelled && cancelled < 0.5 * epRemaining;
     const cancelledFromTail = tailFirst ? cancelled : 0;
-    const cancelledFromEpisode = baseFirst ? 0 : Math.min(cancelled - cancelledFromTail, epRemaining - tradedFromEpisode);
+    const cancelledFromEpisode = Math.min(cancelled - cancelledFromTail, epRemaining - tradedFromEpisode);
     const remaining = (f[r + EP_REMAINING] = epRemaining - (tradedFromEpisode + cancelledFromEpisode));
     f[r + TAIL] = Math.max(0, tailQty - tradedFromTail - cancelledFromTail);
     if (ep !== null) {

@@ -224,14 +224,11 @@ void Lifecycle::removed(Row& row, int side, int32_t price_ticks, double size, do
   const double base = max_plain(0, row.qty + size - ep_remaining - tail_qty);
   const double traded_from_episode = min_plain(ep_remaining, max_plain(0, traded - base));
   const double traded_from_tail = min_plain(tail_qty, max_plain(0, traded - base - traded_from_episode));
-  // Cancels go to the episode first, except a cancel small next to the episode that the tail, or
-  // else the base left after the trades, can explain (a queued or an older small order leaving).
-  const bool small = cancelled < 0.5 * ep_remaining;
-  const bool tail_first = tail_qty >= cancelled && small;
-  const bool base_first = !tail_first && small && max_plain(0, base - traded) >= cancelled;
+  // Cancels go to the episode first, except a cancel the tail can explain while it is small
+  // next to the episode (a queued order leaving).
+  const bool tail_first = tail_qty >= cancelled && cancelled < 0.5 * ep_remaining;
   const double cancelled_from_tail = tail_first ? cancelled : 0;
-  const double cancelled_from_episode =
-      base_first ? 0 : min_plain(cancelled - cancelled_from_tail, ep_remaining - traded_from_episode);
+  const double cancelled_from_episode = min_plain(cancelled - cancelled_from_tail, ep_remaining - traded_from_episode);
   const double remaining = (row.ep_remaining = ep_remaining - (traded_from_episode + cancelled_from_episode));
   row.tail = max_plain(0, tail_qty - traded_from_tail - cancelled_from_tail);
   if (ep >= 0) {
