@@ -28,8 +28,10 @@
  * market refilled the swept side before the hold and the unwind followed
  * within `unwindGraceMs` (no alert: a refill is not a reversal, but the
  * prints both ways are an igniter's); the unwind, once it comes, is marked
- * too (against the other side), so that spoofing and layering do not read
- * the igniter's prints as a spoofer's trading.
+ * too (against the other side), and so is a smaller trading back of a push
+ * already marked when its follow-up ends after a reversal or a refill, so
+ * that spoofing and layering do not read the igniter's prints as a
+ * spoofer's trading.
  * Cost: O(1) per trade and per book update (a run keeps at most MAX_STEPS
  * step times).
  */
