@@ -171,11 +171,13 @@ export class DetectorEngine implements SurveillanceEngine {
     for (const h of due) {
       const [startTsMs, endTsMs] = span(h.episodes);
       if (h.spoofCandidate && (this.requoted(h) || this.partOfFlagged(h, startTsMs, endTsMs) || this.stacked(h))) continue;
-      if (h.spoofCandidate && this.stackStillResting(h, ts)) {
-        this.held.push(h);
-        continue;
+      if (h.spoofCandidate && this.restingStack(h, ts)) {
+        if (this.mayWaitForStack(h, ts)) {
+          this.held.push(h);
+          continue;
+        }
+        if (this.tradedSinceCancel(h, ts)) continue;
       }
-      if (h.spoofCandidate && this.tradedBesideRestingStack(h, ts)) continue;
       out.push(h.alert());
       this.noteFlagged(h.side, startTsMs, endTsMs, ts);
       // The flagged window's opposite trading is not what that side usually does: keep it out of later baselines.
@@ -255,9 +257,9 @@ export class DetectorEngine implements SurveillanceEngine {
    * instead (half of each order's size showing) misses a stack pulled just before the candidate's
    * release, whose layering verdict is then 100 ms away: simulator F1 -0.01 to -0.02.
    */
-  private stackStillResting(h: Held, ts: number): boolean {
+  private mayWaitForStack(h: Held, ts: number): boolean {
     const sp = this.params.spoofing;
-    return ts - h.episodes[0]!.endTsMs < sp.holdMs + sp.stackWaitMs && this.restingStack(h, ts);
+    return ts - h.episodes[0]!.endTsMs < sp.holdMs + sp.stackWaitMs;
   }
 
   /**
@@ -267,8 +269,7 @@ export class DetectorEngine implements SurveillanceEngine {
    * time (partOfFlagged). The flow over the candidate's own life is left out: a spoof's prints
    * would make any stack beside it look busy.
    */
-  private tradedBesideRestingStack(h: Held, ts: number): boolean {
-    if (!this.restingStack(h, ts)) return false;
+  private tradedSinceCancel(h: Held, ts: number): boolean {
     const test = this.flow.test(1 - h.side, h.episodes[0]!.endTsMs, ts, true);
     return test !== null && test.z >= this.params.layering.minOppositeZ;
   }
