@@ -49,6 +49,14 @@ describe("cli", () => {
     expect(parseArgs(["eval", "detectors"])).toEqual({ command: "eval-detectors", seed: 1, episodes: 50, input: [] } as never);
     expect(parseArgs(["eval", "detectors", "--seed", "7", "--episodes", "5", "--input", "a.gz,b.gz"])).toMatchObject({ seed: 7, episodes: 5, input: ["a.gz", "b.gz"] });
     expect(exitOf(["eval", "detectors", "--episodes", "0"]).message).toContain("--episodes");
+    expect(parseArgs(["eval", "detectors", "--seeds", "3-5,9,4"])).toMatchObject({ seeds: [3, 4, 5, 9], episodes: 50 });
+    for (const [bad, named] of [["5-3", "backwards"], ["1-x", "'1-x'"], ["", "''"], ["0-20000", "more than 10000"]]) {
+      const exit = exitOf(["eval", "detectors", "--seeds", bad!]);
+      expect(exit.exitCode).toBe(2);
+      expect(exit.message).toContain("--seeds");
+      expect(exit.message).toContain(named!);
+    }
+    expect(exitOf(["eval", "detectors", "--seed", "2", "--seeds", "1-3"]).message).toContain("--seed");
   });
 
   test("model flags", () => {

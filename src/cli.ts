@@ -62,6 +62,8 @@ export interface ExportOptions {
 export interface EvalDetectorsOptions {
   command: "eval-detectors";
   seed: number;
+  /** --seeds: the same run for each of these seeds, pooled (eval-detectors-seeds.ts); absent for one seed. */
+  seeds?: number[];
   episodes: number;
   input: string[];
 }
@@ -90,6 +92,20 @@ function integerIn(flag: string, min: number, max: number) {
     if (n < min || n > max) throw new InvalidArgumentError(`${flag} must be between ${min} and ${max}, got ${n}`);
     return n;
   };
+}
+
+function seedList(value: string): number[] {
+  const seeds: number[] = [];
+  for (const part of value.split(",")) {
+    const m = /^\s*(\d+)\s*(?:-\s*(\d+)\s*)?$/.exec(part);
+    if (!m) throw new InvalidArgumentError(`--seeds: '${part}' is not a seed or a range A-B`);
+    const from = Number(m[1]), to = m[2] === undefined ? from : Number(m[2]);
+    if (to < from) throw new InvalidArgumentError(`--seeds: the range '${part}' runs backwards`);
+    if (to > 2 ** 32 - 1) throw new InvalidArgumentError(`--seeds: '${part}' is past 4294967295`);
+    if (seeds.length + to - from >= 10_000) throw new InvalidArgumentError(`--seeds: '${value}' names more than 10000 seeds`);
+    for (let s = from; s <= to; s++) if (!seeds.includes(s)) seeds.push(s);
+  }
+  return seeds;
 }
 
 function symbolList(value: string): string[] {
@@ -217,6 +233,7 @@ export function buildProgram(onParsed: (options: ParsedCommand) => void): Comman
     .command("detectors")
     .description("precision, recall, F1, delay and false alarms of every detector (and of the old heuristics) on labelled episodes")
     .addOption(new Option("--seed <n>", "seed for the episodes").argParser(integerIn("--seed", 0, 2 ** 32 - 1)).default(1))
+    .addOption(new Option("--seeds <list>", "run every seed of the list (e.g. 1-20 or 1,4,9) and pool them: F1 per seed and a 95% interval").argParser(seedList).conflicts("seed"))
     .addOption(new Option("--episodes <n>", "episodes per manipulation type").argParser(integerIn("--episodes", 1, 10_000)).default(50))
     .addOption(new Option("--input <files>", "inject into these real recordings instead of the simulator (a symbol's files that chain on each other are one stream, which needs a REST snapshot)").argParser((v: string) => v.split(",").filter(Boolean)))
     .allowExcessArguments(false)

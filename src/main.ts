@@ -7,6 +7,7 @@
 import { installPostgresNullSocketGuard } from "../actors/recorder/postgres-guard.ts";
 import { CliExit, parseArgs } from "./cli.ts";
 import { printEvalDetectors } from "./commands/eval-detectors.ts";
+import { printEvalSeeds } from "./commands/eval-detectors-seeds.ts";
 import { printEvalModel } from "./commands/eval-model.ts";
 import { runExport } from "./commands/export.ts";
 import { serve } from "./commands/serve.ts";
@@ -17,6 +18,7 @@ installPostgresNullSocketGuard();
 try {
   const options = parseArgs(Bun.argv.slice(2));
   if (options.command === "export") await runExport(options);
+  else if (options.command === "eval-detectors" && options.seeds) await printEvalSeeds({ seeds: options.seeds, episodes: options.episodes, input: options.input });
   else if (options.command === "eval-detectors") await printEvalDetectors(options);
   else if (options.command === "eval-model") await printEvalModel(options);
   else await serve(options);

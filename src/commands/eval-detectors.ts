@@ -16,7 +16,7 @@ import { episodeSlots, INJECTABLE_TYPES, injectEpisodes, type Episode, type Inje
 import { simulatedEpisodes } from "../../actors/surveillance/agents/sim-episodes.ts";
 import { createBaselineEngine } from "../../actors/surveillance/baseline.ts";
 import { createSurveillanceEngine } from "../../actors/surveillance/engine.ts";
-import { evaluateEngine, runEngine, scoreRun, streamHours, type CleanInput, type LabelledInput, type MetricsByType } from "../../actors/surveillance/eval/evaluate.ts";
+import { runEngine, scoreRun, streamHours, type CleanInput, type DetectionRun, type LabelledInput, type MetricsByType } from "../../actors/surveillance/eval/evaluate.ts";
 import { loadRecordingStreams } from "../../actors/surveillance/eval/recordings.ts";
 import { DEFAULT_SYMBOLS } from "../symbols.ts";
 
@@ -89,15 +89,40 @@ export async function evalStreams(seed: number, types: readonly InjectableType[]
   return { labelled: streams, clean: streams.map((s) => ({ spec: s.spec, events: s.clean })) };
 }
 
-export async function runEvalDetectors(options: EvalDetectorsOptions): Promise<EvalReport> {
-  const { seed, episodes: perType, input } = options;
+/** One seed's episodes, streams and what both engines found on them. */
+export interface SeedRun {
+  readonly labelled: readonly LabelledInput[];
+  readonly clean: readonly CleanInput[];
+  readonly detectors: DetectionRun;
+  readonly baseline: DetectionRun;
+}
+
+/** Runs the detectors and the old heuristics over one seed's streams; `withClean` false skips the clean streams (no false-alarm count). */
+export async function runSeed(seed: number, perType: number, input: readonly string[], withClean = true): Promise<SeedRun> {
+  checkOptions(seed, perType);
+  const { labelled, clean } = await evalStreams(seed, episodeTypes(seed, perType), input);
+  const scored = withClean ? clean : [];
+  return {
+    labelled,
+    clean,
+    detectors: runEngine((spec) => createSurveillanceEngine(spec), labelled, scored),
+    baseline: runEngine((spec) => createBaselineEngine(spec), labelled, scored),
+  };
+}
+
+export function checkOptions(seed: number, perType: number): void {
   if (!Number.isSafeInteger(seed)) throw new Error(`eval detectors: seed=${seed} must be an integer`);
   if (!(Number.isInteger(perType) && perType >= 1)) throw new Error(`eval detectors: episodes=${perType} must be a positive integer`);
-  const types = episodeTypes(seed, perType);
-  const { labelled, clean } = await evalStreams(seed, types, input);
-  const run = runEngine((spec) => createSurveillanceEngine(spec), labelled, clean);
-  const countOf = (keep: (e: Episode) => boolean) =>
-    Object.fromEntries(INJECTABLE_TYPES.map((t) => [t, labelled.reduce((n, s) => n + s.episodes.filter((e) => e.type === t && keep(e)).length, 0)])) as Record<InjectableType, number>;
+}
+
+/** Episodes per type in `labelled` that `keep` accepts. */
+export function episodeCounts(labelled: readonly LabelledInput[], keep: (e: Episode) => boolean = () => true): Record<InjectableType, number> {
+  return Object.fromEntries(INJECTABLE_TYPES.map((t) => [t, labelled.reduce((n, s) => n + s.episodes.filter((e) => e.type === t && keep(e)).length, 0)])) as Record<InjectableType, number>;
+}
+
+export async function runEvalDetectors(options: EvalDetectorsOptions): Promise<EvalReport> {
+  const { seed, episodes: perType, input } = options;
+  const { labelled, clean, detectors, baseline } = await runSeed(seed, perType, input);
   return {
     input: {
       source: input.length === 0 ? "simulated" : "recordings",
@@ -105,14 +130,14 @@ export async function runEvalDetectors(options: EvalDetectorsOptions): Promise<E
       symbols: [...new Set(clean.map((s) => s.spec.symbol))],
       seed,
       episodesPerType: perType,
-      episodes: countOf(() => true),
-      overrunEpisodes: countOf((e) => e.overrun),
+      episodes: episodeCounts(labelled),
+      overrunEpisodes: episodeCounts(labelled, (e) => e.overrun),
       cleanHours: Number(streamHours(clean).toFixed(4)),
       injectedHours: Number(streamHours(labelled).toFixed(4)),
     },
-    detectors: scoreRun(run),
-    detectorsCountingOverrun: scoreRun(run, false),
-    baseline: evaluateEngine((spec) => createBaselineEngine(spec), labelled, clean),
+    detectors: scoreRun(detectors),
+    detectorsCountingOverrun: scoreRun(detectors, false),
+    baseline: scoreRun(baseline),
   };
 }
 

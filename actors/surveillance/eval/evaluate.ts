@@ -172,13 +172,50 @@ export function runEngine(createEngine: (spec: SymbolSpec) => SurveillanceEngine
   };
 }
 
-/** Each injectable type's metrics; `voidOverrun` as in matchType. */
-export function scoreRun(run: DetectionRun, voidOverrun = true): MetricsByType {
-  const out = {} as Record<InjectableType, TypeMetrics>;
+/** What metrics() is computed from, for one type: kept per run so that runs can be pooled (poolCounts). */
+export interface TypeCounts {
+  readonly counts: MatchCounts;
+  readonly cleanAlerts: number;
+  readonly cleanHours: number;
+}
+
+export type CountsByType = Record<InjectableType, TypeCounts>;
+
+/** Each injectable type's counts; `voidOverrun` as in matchType. */
+export function countRun(run: DetectionRun, voidOverrun = true): CountsByType {
+  const out = {} as Record<InjectableType, TypeCounts>;
   for (const type of INJECTABLE_TYPES) {
     const cleanAlerts = run.cleanDetections.filter((d) => d.alert.type === type).length;
-    out[type] = metrics(matchType(type, run.detections, run.episodes, voidOverrun), cleanAlerts, run.cleanHours);
+    out[type] = { counts: matchType(type, run.detections, run.episodes, voidOverrun), cleanAlerts, cleanHours: run.cleanHours };
   }
+  return out;
+}
+
+/** Several runs' counts as one: every count summed, the delays of all of them together. */
+export function poolCounts(parts: readonly TypeCounts[]): TypeCounts {
+  const sum = (pick: (c: MatchCounts) => number) => parts.reduce((n, p) => n + pick(p.counts), 0);
+  return {
+    counts: {
+      alerts: sum((c) => c.alerts),
+      matchedAlerts: sum((c) => c.matchedAlerts),
+      episodes: sum((c) => c.episodes),
+      detectedEpisodes: sum((c) => c.detectedEpisodes),
+      delaysMs: parts.flatMap((p) => p.counts.delaysMs),
+    },
+    cleanAlerts: parts.reduce((n, p) => n + p.cleanAlerts, 0),
+    cleanHours: parts.reduce((h, p) => h + p.cleanHours, 0),
+  };
+}
+
+export function metricsOf(c: TypeCounts): TypeMetrics {
+  return metrics(c.counts, c.cleanAlerts, c.cleanHours);
+}
+
+/** Each injectable type's metrics; `voidOverrun` as in matchType. */
+export function scoreRun(run: DetectionRun, voidOverrun = true): MetricsByType {
+  const counts = countRun(run, voidOverrun);
+  const out = {} as Record<InjectableType, TypeMetrics>;
+  for (const type of INJECTABLE_TYPES) out[type] = metricsOf(counts[type]);
   return out;
 }
 
