@@ -56,7 +56,13 @@ describe("cli", () => {
       expect(exit.message).toContain("--seeds");
       expect(exit.message).toContain(named!);
     }
-    expect(exitOf(["eval", "detectors", "--seed", "2", "--seeds", "1-3"]).message).toContain("--seed");
+    for (const both of [["--seed", "2", "--seeds", "1-3"], ["--seeds", "1-3", "--seed", "2"]]) {
+      const exit = exitOf(["eval", "detectors", ...both]);
+      expect(exit.exitCode).toBe(2);
+      expect(exit.message).toContain("'--seed <n>'");
+    }
+    // The limit counts distinct seeds: overlapping ranges are fine.
+    expect((parseArgs(["eval", "detectors", "--seeds", "1-9000,1-9500"]) as { seeds: number[] }).seeds.length).toBe(9500);
   });
 
   test("model flags", () => {

@@ -102,10 +102,12 @@ function seedList(value: string): number[] {
     const from = Number(m[1]), to = m[2] === undefined ? from : Number(m[2]);
     if (to < from) throw new InvalidArgumentError(`--seeds: the range '${part}' runs backwards`);
     if (to > 2 ** 32 - 1) throw new InvalidArgumentError(`--seeds: '${part}' is past 4294967295`);
-    if (seeds.length + to - from >= 10_000) throw new InvalidArgumentError(`--seeds: '${value}' names more than 10000 seeds`);
-    for (let s = from; s <= to; s++) if (!seeds.includes(s)) seeds.push(s);
+    if (to - from >= 10_000) throw new InvalidArgumentError(`--seeds: '${value}' names more than 10000 seeds`);
+    for (let s = from; s <= to; s++) seeds.push(s);
   }
-  return seeds;
+  const distinct = [...new Set(seeds)];
+  if (distinct.length > 10_000) throw new InvalidArgumentError(`--seeds: '${value}' names more than 10000 seeds`);
+  return distinct;
 }
 
 function symbolList(value: string): string[] {

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { rng } from "../../actors/analytics/random-events.ts";
 import { INJECTABLE_TYPES } from "../../actors/surveillance/agents/inject.ts";
-import type { TypeCounts } from "../../actors/surveillance/eval/evaluate.ts";
+import { metricsOf, poolCounts, type TypeCounts } from "../../actors/surveillance/eval/evaluate.ts";
 import { runEvalDetectors } from "./eval-detectors.ts";
 import { f1Interval, runEvalSeeds } from "./eval-detectors-seeds.ts";
 
@@ -36,19 +36,34 @@ describe("genesis eval detectors --seeds", () => {
     expect(pooled.baseline.spoofing.falseAlarmsPerHour).toBe(one.baseline.spoofing.falseAlarmsPerHour);
   }, 60_000);
 
-  test("the bootstrap interval brackets the pooled F1 and narrows with agreeing seeds", () => {
+  test("the bootstrap interval brackets the pooled F1 and narrows with more seeds that agree as much", () => {
     const same = Array.from({ length: 10 }, () => counts(10, 9, 10, 9));
     expect(f1Interval(same, rng(1))).toEqual([0.9, 0.9]);
     const spread = [counts(10, 10, 10, 10), counts(10, 5, 10, 5), counts(10, 9, 10, 8), counts(10, 7, 10, 9)];
     const [lo, hi] = f1Interval(spread, rng(1))!;
-    expect(lo).toBeLessThan(0.8);
+    // Pooled F1 of the four: 0.787. Four seeds this far apart leave a wide interval around it...
+    expect(lo).toBeLessThan(0.75);
     expect(hi).toBeGreaterThan(0.85);
-    expect(lo).toBeGreaterThanOrEqual(0.5);
-    expect(hi).toBeLessThanOrEqual(1);
+    // ...the same spread over forty seeds (each resample 40 seeds, not one) a narrow one.
+    const [lo40, hi40] = f1Interval(Array.from({ length: 10 }, () => spread).flat(), rng(1))!;
+    expect(lo40).toBeGreaterThan(0.72);
+    expect(hi40).toBeLessThan(0.85);
+    expect(hi40 - lo40).toBeLessThan((hi - lo) / 2);
     expect(f1Interval([counts(0, 0, 0, 0)], rng(1))).toBeNull();
+    // A resample drawing only the seed without episodes has no F1: it is left out, not counted as 0.
+    const [loSparse] = f1Interval([counts(0, 0, 0, 0), counts(10, 9, 10, 9)], rng(1))!;
+    expect(loSparse).toBe(0.9);
   });
 
-  test("no seed is refused", async () => {
+  test("pooling sums every count, the clean alerts and hours, and takes the median over all delays", () => {
+    const a: TypeCounts = { counts: { alerts: 10, matchedAlerts: 8, episodes: 12, detectedEpisodes: 8, delaysMs: [100, 300] }, cleanAlerts: 1, cleanHours: 0.5 };
+    const b: TypeCounts = { counts: { alerts: 5, matchedAlerts: 5, episodes: 8, detectedEpisodes: 5, delaysMs: [200, 400, 500] }, cleanAlerts: 2, cleanHours: 1 };
+    const pooled = poolCounts([a, b]);
+    expect(pooled).toEqual({ counts: { alerts: 15, matchedAlerts: 13, episodes: 20, detectedEpisodes: 13, delaysMs: [100, 300, 200, 400, 500] }, cleanAlerts: 3, cleanHours: 1.5 });
+    expect(metricsOf(pooled)).toEqual({ precision: 0.8667, recall: 0.65, f1: 0.7429, delayMsMedian: 300, falseAlarmsPerHour: 2 });
+  });
+
+  test("an empty seed list and bad episode counts are refused", async () => {
     await expect(runEvalSeeds({ seeds: [], episodes: 2, input: [] })).rejects.toThrow(/seeds is empty/);
     await expect(runEvalSeeds({ seeds: [1], episodes: 0, input: [] })).rejects.toThrow(/episodes=0/);
   });

@@ -18,7 +18,7 @@
 import { rng } from "../../actors/analytics/random-events.ts";
 import { INJECTABLE_TYPES, type InjectableType } from "../../actors/surveillance/agents/inject.ts";
 import { countRun, metricsOf, poolCounts, streamHours, type CountsByType, type TypeCounts, type TypeMetrics } from "../../actors/surveillance/eval/evaluate.ts";
-import { checkOptions, episodeCounts, runSeed } from "./eval-detectors.ts";
+import { checkOptions, cleanRecordings, episodeCounts, runSeed } from "./eval-detectors.ts";
 
 export const BOOTSTRAP_DRAWS = 2000;
 
@@ -62,9 +62,11 @@ export async function runEvalSeeds(options: EvalSeedsOptions): Promise<EvalSeeds
   const episodes: Record<InjectableType, number>[] = [], overrun: Record<InjectableType, number>[] = [];
   let cleanHours = 0, injectedHours = 0;
   let symbols: string[] = [];
+  // The recordings are decoded once; each seed injects into its own copy of their events.
+  const loaded = recordings ? await cleanRecordings(input) : undefined;
   for (const [i, seed] of seeds.entries()) {
-    // Only the counts are kept: a seed's streams are dropped before the next is built.
-    const run = await runSeed(seed, perType, input, !recordings || i === 0);
+    // Only the counts are kept: a seed's injected streams are dropped before the next is built.
+    const run = await runSeed(seed, perType, input, !recordings || i === 0, loaded);
     detectors.push(countRun(run.detectors));
     strict.push(countRun(run.detectors, false));
     baseline.push(countRun(run.baseline));
@@ -109,6 +111,7 @@ export function f1Interval(perSeed: readonly TypeCounts[], draw: () => number, d
   if (perSeed.every((c) => c.counts.episodes === 0)) return null;
   const f1s = new Float64Array(draws);
   const n = perSeed.length;
+  let kept = 0;
   for (let d = 0; d < draws; d++) {
     let alerts = 0, matched = 0, eps = 0, found = 0;
     for (let k = 0; k < n; k++) {
@@ -118,11 +121,13 @@ export function f1Interval(perSeed: readonly TypeCounts[], draw: () => number, d
       eps += c.episodes;
       found += c.detectedEpisodes;
     }
-    const precision = alerts === 0 ? 0 : matched / alerts, recall = eps === 0 ? 0 : found / eps;
-    f1s[d] = precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall);
+    // A resample without an episode of the type has no F1 (metrics() gives null): left out.
+    if (eps === 0) continue;
+    const precision = alerts === 0 ? 0 : matched / alerts, recall = found / eps;
+    f1s[kept++] = precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall);
   }
-  f1s.sort();
-  const at = (q: number) => Number(f1s[Math.min(draws - 1, Math.floor(q * draws))]!.toFixed(4));
+  const sorted = f1s.subarray(0, kept).sort();
+  const at = (q: number) => Number(sorted[Math.min(kept - 1, Math.floor(q * kept))]!.toFixed(4));
   return [at(0.025), at(0.975)];
 }
 

@@ -64,9 +64,14 @@ export function episodeTypes(seed: number, perType: number): InjectableType[] {
   return types;
 }
 
-export async function recordedStreams(seed: number, types: readonly InjectableType[], files: readonly string[]): Promise<{ labelled: LabelledInput[]; clean: CleanInput[] }> {
-  // One stream per symbol: files of a symbol that continue each other (a day cut at midnight) are one book.
-  const clean: CleanInput[] = (await loadRecordingStreams(files)).map(({ spec, events }) => ({ spec, events }));
+/** Each symbol's stream of the recordings `files` (those of a symbol that continue each other, a day cut at midnight, are one book). */
+export async function cleanRecordings(files: readonly string[]): Promise<CleanInput[]> {
+  return (await loadRecordingStreams(files)).map(({ spec, events }) => ({ spec, events }));
+}
+
+/** `loaded`: the recordings already decoded (cleanRecordings(files)), left as they are. */
+export async function recordedStreams(seed: number, types: readonly InjectableType[], files: readonly string[], loaded?: readonly CleanInput[]): Promise<{ labelled: LabelledInput[]; clean: CleanInput[] }> {
+  const clean: CleanInput[] = loaded ? [...loaded] : await cleanRecordings(files);
   const capacity = clean.reduce((sum, s) => sum + episodeSlots(s.events).length, 0);
   if (capacity === 0) throw new Error(`eval detectors: the recordings are too short for any episode slot: files=${files.join(",")}`);
   const labelled: LabelledInput[] = [];
@@ -83,8 +88,8 @@ export async function recordedStreams(seed: number, types: readonly InjectableTy
 }
 
 /** The labelled (injected) and clean streams of a run: simulated without `input`, else the recordings. */
-export async function evalStreams(seed: number, types: readonly InjectableType[], input: readonly string[]): Promise<{ labelled: LabelledInput[]; clean: CleanInput[] }> {
-  if (input.length > 0) return recordedStreams(seed, types, input);
+export async function evalStreams(seed: number, types: readonly InjectableType[], input: readonly string[], loaded?: readonly CleanInput[]): Promise<{ labelled: LabelledInput[]; clean: CleanInput[] }> {
+  if (input.length > 0) return recordedStreams(seed, types, input, loaded);
   const streams = simulatedEpisodes(seed, DEFAULT_SYMBOLS, types);
   return { labelled: streams, clean: streams.map((s) => ({ spec: s.spec, events: s.clean })) };
 }
@@ -97,10 +102,13 @@ export interface SeedRun {
   readonly baseline: DetectionRun;
 }
 
-/** Runs the detectors and the old heuristics over one seed's streams; `withClean` false skips the clean streams (no false-alarm count). */
-export async function runSeed(seed: number, perType: number, input: readonly string[], withClean = true): Promise<SeedRun> {
+/**
+ * Runs the detectors and the old heuristics over one seed's streams; `withClean` false skips the clean
+ * streams (no false-alarm count); `loaded`: the recordings already decoded (see recordedStreams).
+ */
+export async function runSeed(seed: number, perType: number, input: readonly string[], withClean = true, loaded?: readonly CleanInput[]): Promise<SeedRun> {
   checkOptions(seed, perType);
-  const { labelled, clean } = await evalStreams(seed, episodeTypes(seed, perType), input);
+  const { labelled, clean } = await evalStreams(seed, episodeTypes(seed, perType), input, loaded);
   const scored = withClean ? clean : [];
   return {
     labelled,

@@ -207,6 +207,7 @@ export function poolCounts(parts: readonly TypeCounts[]): TypeCounts {
   };
 }
 
+/** metrics() of one run's (or a pool's) counts. */
 export function metricsOf(c: TypeCounts): TypeMetrics {
   return metrics(c.counts, c.cleanAlerts, c.cleanHours);
 }
