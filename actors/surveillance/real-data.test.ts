@@ -4,7 +4,10 @@
  * exchange time. The budget is 1 an hour; the files hold 23 minutes, so
  * not one alert may score >= 50 (see docs/surveillance.md for the measured
  * figures). Files without a REST snapshot are rebuilt from
- * diffs and their first 30 s are skipped.
+ * diffs and their first 30 s are skipped. Each file is read alone: chained
+ * on 2023-04-04's snapshot, as `eval detectors --input` reads them, the
+ * 2023-04-05 file has one alert >= 50 (00:00:59, a bid the rally left 59
+ * ticks behind; docs/surveillance.md, "real 2023").
  */
 import { describe, expect, test } from "bun:test";
 import { existsSync } from "node:fs";
