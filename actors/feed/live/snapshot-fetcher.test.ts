@@ -83,12 +83,18 @@ describe("REST snapshot faults", () => {
 });
 
 describe("request weight", () => {
-  test("five symbols, a budget of 80 per 1 s window: the fifth snapshot waits for the next window; no 429", async () => {
+  const WINDOW_MS = 2000;
+
+  test("five symbols, a budget of 80 per 2 s window: the fifth snapshot waits for the next window; no 429", async () => {
+    // Windows are aligned to the clock: five requests that happen to straddle a boundary fit in two
+    // windows without a wait (a CI run did so once with 1 s windows). Started just after a boundary,
+    // the five come well inside one window (the run takes about 300 ms to its first requests).
+    await Bun.sleep(WINDOW_MS - (Date.now() % WINDOW_MS) + 5);
     await run(
       {
         files: [CRYPTOFEED("BINANCE_FUTURES-1125a2.0")],
-        driver: { trades: false, weightBudget: 80, weightWindowMs: 1000 },
-        exchange: { weights: { limit: 100, windowMs: 1000 } },
+        driver: { trades: false, weightBudget: 80, weightWindowMs: WINDOW_MS },
+        exchange: { weights: { limit: 100, windowMs: WINDOW_MS } },
       },
       (h) => {
         expect(h.counters.snapshotsApplied).toBe(5);
