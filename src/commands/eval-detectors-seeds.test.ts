@@ -25,7 +25,10 @@ describe("genesis eval detectors --seeds", () => {
     const recalls = one.map((r) => r.detectors.spoofing.recall!);
     const eps = one.map((r) => r.input.episodes.spoofing - r.input.overrunEpisodes.spoofing);
     expect(pooled.detectors.spoofing.recall!).toBeCloseTo((recalls[0]! * eps[0]! + recalls[1]! * eps[1]!) / (eps[0]! + eps[1]!), 3);
-    expect(JSON.stringify(await runEvalSeeds({ seeds: [7, 8], episodes: 2, input: [] }))).toBe(JSON.stringify(pooled));
+    const progress: number[][] = [];
+    const again = await runEvalSeeds({ seeds: [7, 8], episodes: 2, input: [], onSeedDone: (done, total) => progress.push([done, total]) });
+    expect(JSON.stringify(again)).toBe(JSON.stringify(pooled));
+    expect(progress).toEqual([[1, 2], [2, 2]]);
   }, 60_000);
 
   test("recordings: the clean recordings are scored once, not once a seed", async () => {

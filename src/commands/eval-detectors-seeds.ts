@@ -15,6 +15,7 @@
  * are pooled too; the recordings' clean streams are the same for every seed,
  * so they are scored once.
  */
+import { SingleBar } from "cli-progress";
 import { rng } from "../../actors/analytics/random-events.ts";
 import { INJECTABLE_TYPES, type InjectableType } from "../../actors/surveillance/agents/inject.ts";
 import { countRun, metricsOf, poolCounts, streamHours, type CountsByType, type TypeCounts, type TypeMetrics } from "../../actors/surveillance/eval/evaluate.ts";
@@ -26,6 +27,8 @@ export interface EvalSeedsOptions {
   readonly seeds: readonly number[];
   readonly episodes: number;
   readonly input: readonly string[];
+  /** Called after each seed's run (a run of many seeds takes minutes). */
+  readonly onSeedDone?: (done: number, total: number) => void;
 }
 
 export interface PooledMetrics extends TypeMetrics {
@@ -75,6 +78,7 @@ export async function runEvalSeeds(options: EvalSeedsOptions): Promise<EvalSeeds
     if (!recordings || i === 0) cleanHours += streamHours(run.clean);
     injectedHours += streamHours(run.labelled);
     symbols = [...new Set([...symbols, ...run.clean.map((s) => s.spec.symbol)])];
+    options.onSeedDone?.(i + 1, seeds.length);
   }
   const sumTypes = (rows: Record<InjectableType, number>[]) => byType((t) => rows.reduce((n, r) => n + r[t], 0));
   const pooled = (runs: CountsByType[]) => byType((t) => metricsOf(poolCounts(runs.map((r) => r[t]))));
@@ -131,6 +135,15 @@ export function f1Interval(perSeed: readonly TypeCounts[], draw: () => number, d
   return [at(0.025), at(0.975)];
 }
 
+/** The CLI entry: the report as one JSON object on stdout; a progress bar on stderr when it is a terminal. */
 export async function printEvalSeeds(options: EvalSeedsOptions): Promise<void> {
-  process.stdout.write(`${JSON.stringify(await runEvalSeeds(options))}\n`);
+  const bar = process.stderr.isTTY ? new SingleBar({ format: "eval detectors [{bar}] {value}/{total} seeds", hideCursor: true, stream: process.stderr }) : null;
+  bar?.start(options.seeds.length, 0);
+  try {
+    const report = await runEvalSeeds({ ...options, onSeedDone: (done) => bar?.update(done) });
+    bar?.stop();
+    process.stdout.write(`${JSON.stringify(report)}\n`);
+  } finally {
+    bar?.stop();
+  }
 }
