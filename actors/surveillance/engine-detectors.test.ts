@@ -6,9 +6,17 @@
  */
 import { describe, expect, test } from "bun:test";
 import { ASK } from "../../src/switchboard.ts";
+import type { Alert } from "./alert.ts";
 import { BTC, detect, ofType } from "./engine.testkit.ts";
 import { withDefaults } from "./params.ts";
 import { TestMarket } from "./test-market.ts";
+
+/** Exactly one alert, scoring >= 50, on `side`. */
+function expectOneAlert(found: { alert: Alert }[], side: "bid" | "ask"): void {
+  expect(found.length).toBe(1);
+  expect(found[0]!.alert.score).toBeGreaterThanOrEqual(50);
+  expect(found[0]!.alert.side).toBe(side);
+}
 describe("quote stuffing", () => {
   function stuff(m: TestMarket, changesPerFrame: number, trades: boolean, firstTick = 2): void {
     m.run(60_000);
@@ -25,9 +33,7 @@ describe("quote stuffing", () => {
     const m = new TestMarket(BTC, 0.05, 5);
     stuff(m, 60, false);
     const found = ofType(detect(BTC, m.events), "quote_stuffing");
-    expect(found.length).toBe(1);
-    expect(found[0]!.alert.score).toBeGreaterThanOrEqual(50);
-    expect(found[0]!.alert.side).toBe("ask");
+    expectOneAlert(found, "ask");
   });
   test("a modest rise in message rate is not", () => {
     const m = new TestMarket(BTC, 0.05, 5);
@@ -67,9 +73,7 @@ describe("momentum ignition", () => {
     const m = new TestMarket(BTC, 0.05, 13);
     ignite(m, true);
     const found = ofType(detect(BTC, m.events), "momentum_ignition");
-    expect(found.length).toBe(1);
-    expect(found[0]!.alert.score).toBeGreaterThanOrEqual(50);
-    expect(found[0]!.alert.side).toBe("ask");
+    expectOneAlert(found, "ask");
   });
   test("the same burst without a reversal is not", () => {
     const m = new TestMarket(BTC, 0.05, 13);
