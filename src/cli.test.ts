@@ -47,8 +47,15 @@ describe("cli", () => {
 
   test("eval detectors", () => {
     expect(parseArgs(["eval", "detectors"])).toEqual({ command: "eval-detectors", seed: 1, episodes: 50, input: [] } as never);
-    expect(parseArgs(["eval", "detectors", "--seed", "7", "--episodes", "5", "--input", "a.gz,b.gz"])).toMatchObject({ seed: 7, episodes: 5, input: ["a.gz", "b.gz"] });
+    expect(parseArgs(["eval", "detectors", "--seed", "7", "--episodes", "5", "--input", "btcusdt_20240718.gz,ethusdt_20240718.gz"])).toMatchObject({ seed: 7, episodes: 5, input: ["btcusdt_20240718.gz", "ethusdt_20240718.gz"] });
     expect(exitOf(["eval", "detectors", "--episodes", "0"]).message).toContain("--episodes");
+    // Recordings: a path, or a bare name from the shared folder; a missing one exits 2 naming it.
+    expect(parseArgs(["eval", "detectors", "--input", `btcusdt_20240718.gz,${recording}`])).toMatchObject({ input: ["btcusdt_20240718.gz", recording] });
+    for (const missing of ["/nope.gz", "nope_20240718.gz"]) {
+      const exit = exitOf(["eval", "detectors", "--input", missing]);
+      expect(exit.exitCode).toBe(2);
+      expect(exit.message).toContain(`--input: no such file "${missing}"`);
+    }
     expect(parseArgs(["eval", "detectors", "--seeds", "3-5,9,4"])).toMatchObject({ seeds: [3, 4, 5, 9], episodes: 50 });
     for (const [bad, named] of [["5-3", "backwards"], ["1-x", "'1-x'"], ["", "''"], ["0-20000", "more than 10000"]]) {
       const exit = exitOf(["eval", "detectors", "--seeds", bad!]);

@@ -9,6 +9,7 @@
 import { existsSync } from "node:fs";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import type { ReplaySpeed } from "../actors/feed/replay-driver.ts";
+import { recordingPath } from "../actors/analytics/recorded-events.ts";
 import { resolveModelFiles } from "../actors/inference/model-metadata.ts";
 import type { Device } from "../actors/inference/model.ts";
 import { DEFAULT_PREDICTOR_OPTIONS } from "../actors/inference/predictor.ts";
@@ -141,6 +142,17 @@ function fileList(value: string): string[] {
   return files;
 }
 
+/** As fileList, but a bare name (no "/") is a recording in the shared hftbacktest folder, as the eval loads it. */
+function recordingList(value: string): string[] {
+  const files = value.split(",").map((f) => f.trim()).filter((f) => f.length > 0);
+  if (files.length === 0) throw new InvalidArgumentError("--input needs at least one file");
+  for (const file of files) {
+    const where = file.includes("/") ? file : recordingPath(file);
+    if (!existsSync(where)) throw new InvalidArgumentError(`--input: no such file "${file}"${where === file ? "" : ` (looked for ${where})`}`);
+  }
+  return files;
+}
+
 function url(flag: string, protocols: string[]) {
   return (value: string): string => {
     let parsed: URL;
@@ -237,7 +249,7 @@ export function buildProgram(onParsed: (options: ParsedCommand) => void): Comman
     .addOption(new Option("--seed <n>", "seed for the episodes").argParser(integerIn("--seed", 0, 2 ** 32 - 1)).default(1))
     .addOption(new Option("--seeds <list>", "run every seed of the list (e.g. 1-20 or 1,4,9) and pool them: F1 per seed and a 95% interval").argParser(seedList).conflicts("seed"))
     .addOption(new Option("--episodes <n>", "episodes per manipulation type").argParser(integerIn("--episodes", 1, 10_000)).default(50))
-    .addOption(new Option("--input <files>", "inject into these real recordings instead of the simulator (a symbol's files that chain on each other are one stream, which needs a REST snapshot)").argParser((v: string) => v.split(",").filter(Boolean)))
+    .addOption(new Option("--input <files>", "inject into these real recordings instead of the simulator (a symbol's files that chain on each other are one stream, which needs a REST snapshot; a bare name is looked up in the shared hftbacktest folder)").argParser(recordingList))
     .allowExcessArguments(false)
     .action((options: Omit<EvalDetectorsOptions, "command">) => onParsed({ command: "eval-detectors", ...options, input: options.input ?? [] }));
   evaluate
