@@ -1,6 +1,7 @@
 /** The CLI contract as a user meets it: a typo names the flag and exits 2. */
 import { expect, test } from "bun:test";
 import path from "node:path";
+import { sharedDataFile } from "./shared-data.ts";
 
 const main = path.resolve(import.meta.dir, "main.ts");
 
@@ -19,3 +20,12 @@ test("--help prints usage and exits 0", () => {
   expect(result.exitCode).toBe(0);
   expect(result.stdout.toString()).toContain("--engine");
 });
+
+test("eval detectors on a recording it cannot use: one line naming it, exit 2, no stack trace", () => {
+  const diffOnly = sharedDataFile("binance-usdm/hftbacktest/btcusdt_20240719.gz");
+  const result = Bun.spawnSync([process.execPath, main, "eval", "detectors", "--episodes", "1", "--input", diffOnly]);
+  expect(result.exitCode).toBe(2);
+  const stderr = result.stderr.toString();
+  expect(stderr).toBe(`genesis: eval recordings: BTCUSDT has no REST snapshot to start a book from: files=${diffOnly}\n`);
+  expect(result.stdout.toString()).toBe("");
+}, 30_000);

@@ -9,8 +9,8 @@
 import { existsSync } from "node:fs";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import type { ReplaySpeed } from "../actors/feed/replay-driver.ts";
-import { recordingPath } from "../actors/analytics/recorded-events.ts";
 import { resolveModelFiles } from "../actors/inference/model-metadata.ts";
+import { resolveRecording } from "../actors/surveillance/eval/recordings.ts";
 import type { Device } from "../actors/inference/model.ts";
 import { DEFAULT_PREDICTOR_OPTIONS } from "../actors/inference/predictor.ts";
 import { DEFAULT_SYMBOLS } from "./symbols.ts";
@@ -142,12 +142,12 @@ function fileList(value: string): string[] {
   return files;
 }
 
-/** As fileList, but a bare name (no "/") is a recording in the shared hftbacktest folder, as the eval loads it. */
+/** As fileList, but a bare name not found as given is a recording in the shared hftbacktest folder, as the eval loads it. */
 function recordingList(value: string): string[] {
   const files = value.split(",").map((f) => f.trim()).filter((f) => f.length > 0);
   if (files.length === 0) throw new InvalidArgumentError("--input needs at least one file");
   for (const file of files) {
-    const where = file.includes("/") ? file : recordingPath(file);
+    const where = resolveRecording(file);
     if (!existsSync(where)) throw new InvalidArgumentError(`--input: no such file "${file}"${where === file ? "" : ` (looked for ${where})`}`);
   }
   return files;

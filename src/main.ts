@@ -5,6 +5,7 @@
  * detectors or the DeepLOB model (see `genesis --help`).
  */
 import { installPostgresNullSocketGuard } from "../actors/recorder/postgres-guard.ts";
+import { RecordingInputError } from "../actors/surveillance/eval/recordings.ts";
 import { CliExit, parseArgs } from "./cli.ts";
 import { printEvalDetectors } from "./commands/eval-detectors.ts";
 import { printEvalSeeds } from "./commands/eval-detectors-seeds.ts";
@@ -23,6 +24,11 @@ try {
   else if (options.command === "eval-model") await printEvalModel(options);
   else await serve(options);
 } catch (error) {
+  if (error instanceof RecordingInputError) {
+    // A recording the eval cannot use is a bad argument: one line, status 2, as a bad flag.
+    process.stderr.write(`genesis: ${error.message}\n`);
+    process.exit(2);
+  }
   if (!(error instanceof CliExit)) throw error;
   (error.exitCode === 0 ? process.stdout : process.stderr).write(error.message.endsWith("\n") ? error.message : `${error.message}\n`);
   process.exit(error.exitCode);

@@ -17,7 +17,7 @@ import { simulatedEpisodes } from "../../actors/surveillance/agents/sim-episodes
 import { createBaselineEngine } from "../../actors/surveillance/baseline.ts";
 import { createSurveillanceEngine } from "../../actors/surveillance/engine.ts";
 import { runEngine, scoreRun, streamHours, type CleanInput, type DetectionRun, type LabelledInput, type MetricsByType } from "../../actors/surveillance/eval/evaluate.ts";
-import { loadRecordingStreams } from "../../actors/surveillance/eval/recordings.ts";
+import { loadRecordingStreams, RecordingInputError } from "../../actors/surveillance/eval/recordings.ts";
 import { DEFAULT_SYMBOLS } from "../symbols.ts";
 
 export interface EvalDetectorsOptions {
@@ -73,7 +73,7 @@ export async function cleanRecordings(files: readonly string[]): Promise<CleanIn
 export async function recordedStreams(seed: number, types: readonly InjectableType[], files: readonly string[], loaded?: readonly CleanInput[]): Promise<{ labelled: LabelledInput[]; clean: CleanInput[] }> {
   const clean: CleanInput[] = loaded ? [...loaded] : await cleanRecordings(files);
   const capacity = clean.reduce((sum, s) => sum + episodeSlots(s.events).length, 0);
-  if (capacity === 0) throw new Error(`eval detectors: the recordings are too short for any episode slot: files=${files.join(",")}`);
+  if (capacity === 0) throw new RecordingInputError(`eval detectors: the recordings are too short for any episode slot: files=${files.join(",")}`);
   const labelled: LabelledInput[] = [];
   let next = 0;
   for (let pass = 0; next < types.length; pass++) {

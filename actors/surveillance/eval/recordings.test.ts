@@ -1,7 +1,9 @@
 import { describe, expect, test } from "bun:test";
-import { existsSync } from "node:fs";
+import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { recordingPath } from "../../analytics/recorded-events.ts";
-import { loadRecordingStreams } from "./recordings.ts";
+import { loadRecordingStreams, RecordingInputError } from "./recordings.ts";
 
 const FILES = ["btcusdt_20240718.gz", "btcusdt_20240719.gz", "btcusdt_20230404.dat.gz", "btcusdt_20230405.dat.gz"];
 const available = FILES.every((f) => existsSync(recordingPath(f)));
@@ -26,7 +28,17 @@ describe.skipIf(!available)("eval recordings", () => {
     }
   }, 60_000);
 
-  test("a symbol whose files never carry a snapshot is refused, naming the files", async () => {
-    await expect(loadRecordingStreams(["btcusdt_20240719.gz"])).rejects.toThrow(/no REST snapshot.*btcusdt_20240719/);
+  test("a symbol whose files never carry a snapshot is refused, naming the files, as an input error", async () => {
+    const refused = loadRecordingStreams(["btcusdt_20240719.gz"]);
+    await expect(refused).rejects.toThrow(/no REST snapshot.*btcusdt_20240719/);
+    await expect(refused).rejects.toBeInstanceOf(RecordingInputError);
   }, 30_000);
+
+  test("a file that is no recording is an input error naming it", async () => {
+    const junk = path.join(mkdtempSync(path.join(tmpdir(), "genesis-eval-")), "notes.txt");
+    writeFileSync(junk, "not a recording\n");
+    const refused = loadRecordingStreams([junk]);
+    await expect(refused).rejects.toBeInstanceOf(RecordingInputError);
+    await expect(refused).rejects.toThrow(/notes\.txt: unrecognised recording format/);
+  });
 });

@@ -10,6 +10,7 @@
  * whose files never deliver a snapshot, or whose chain breaks, is refused
  * with the file names: an unsynced book would make up liquidity.
  */
+import { existsSync } from "node:fs";
 import type { MarketEvent, SymbolSpec } from "../../../src/switchboard.ts";
 import { BookDesk } from "../../book/book-desk.ts";
 import { discoverSymbols, readRecording } from "../../feed/recordings/read.ts";
@@ -25,8 +26,13 @@ export interface RecordedStream {
   readonly files: readonly string[];
 }
 
-/** `file` is a path, or a bare name resolved under the shared hftbacktest folder. */
-const resolve = (file: string): string => (file.includes("/") ? file : recordingPath(file));
+/** A recording the eval cannot use (no snapshot, a broken chain, not one symbol): the input's fault, not the program's. */
+export class RecordingInputError extends Error {
+  override readonly name = "RecordingInputError";
+}
+
+/** `file` is a path (one that exists as given), or a bare name resolved under the shared hftbacktest folder. */
+export const resolveRecording = (file: string): string => (file.includes("/") || existsSync(file) ? file : recordingPath(file));
 
 /**
  * One synced stream per continuous recording: per symbol, the files in time order, each
@@ -36,9 +42,12 @@ const resolve = (file: string): string => (file.includes("/") ? file : recording
 export async function loadRecordingStreams(files: readonly string[]): Promise<RecordedStream[]> {
   const bySymbol = new Map<string, { path: string; firstTsMs: number }[]>();
   for (const file of files) {
-    const path = resolve(file);
-    const symbols = await discoverSymbols([path]);
-    if (symbols.length !== 1) throw new Error(`eval recordings: expected one symbol per file: file=${path}, symbols=${symbols.join(",") || "none"}`);
+    const path = resolveRecording(file);
+    // An unreadable or unrecognised file is the input's fault: said in one line, not as a crash.
+    const symbols = await discoverSymbols([path]).catch((error: Error) => {
+      throw new RecordingInputError(`eval recordings: ${error.message}`);
+    });
+    if (symbols.length !== 1) throw new RecordingInputError(`eval recordings: expected one symbol per file: file=${path}, symbols=${symbols.join(",") || "none"}`);
     let firstTsMs = Infinity;
     for await (const frames of readRecording([path], { batchFrames: 1 })) {
       firstTsMs = frames[0]!.localTsMs;
@@ -59,7 +68,7 @@ export async function loadRecordingStreams(files: readonly string[]): Promise<Re
       }
       if (segment === null) {
         segment = { desk: deskFor(symbol), events: [], paths: [] };
-        if (!(await continueWith(segment, path))) throw new Error(`eval recordings: ${symbol} book chain broken inside one file: file=${path}`);
+        if (!(await continueWith(segment, path))) throw new RecordingInputError(`eval recordings: ${symbol} book chain broken inside one file: file=${path}`);
       }
     }
     if (segment !== null) out.push(finish(symbol, segment));
@@ -80,7 +89,7 @@ async function continueWith(segment: { desk: BookDesk; events: MarketEvent[]; pa
         return false;
       }
       const gap = result.gaps[0]!;
-      throw new Error(`eval recordings: book chain broken (${gap.reason}, expected pu=${gap.expectedPu}, got pu=${gap.gotPu}): file=${path}`);
+      throw new RecordingInputError(`eval recordings: book chain broken (${gap.reason}, expected pu=${gap.expectedPu}, got pu=${gap.gotPu}): file=${path}`);
     }
     for (const event of result.events) events.push(event);
   }
@@ -92,6 +101,6 @@ async function continueWith(segment: { desk: BookDesk; events: MarketEvent[]; pa
 function finish(symbol: string, segment: { desk: BookDesk; events: MarketEvent[]; paths: string[] }): RecordedStream {
   // Trades before the snapshot come with a provisional book; the stream starts at the snapshot.
   const first = segment.events.findIndex((e) => e.kind === "book" && e.reset);
-  if (first < 0) throw new Error(`eval recordings: ${symbol} has no REST snapshot to start a book from: files=${segment.paths.join(",")}`);
+  if (first < 0) throw new RecordingInputError(`eval recordings: ${symbol} has no REST snapshot to start a book from: files=${segment.paths.join(",")}`);
   return { spec: segment.desk.books.get(symbol)!.spec, events: segment.events.slice(first), files: segment.paths };
 }
