@@ -29,3 +29,16 @@ test("eval detectors on a recording it cannot use: one line naming it, exit 2, n
   expect(stderr).toBe(`genesis: eval recordings: BTCUSDT has no REST snapshot to start a book from: files=${diffOnly}\n`);
   expect(result.stdout.toString()).toBe("");
 }, 30_000);
+
+test.each([
+  [["export", "--events", "anomaly", "--input"]],
+  [["eval", "model", "--input"]],
+  [["eval", "detectors", "--episodes", "1", "--input"]],
+])("genesis %p on a file that is no recording: one line naming it, exit 2", (args) => {
+  const notRecording = path.resolve(import.meta.dir, "../README.md");
+  const result = Bun.spawnSync([process.execPath, main, ...args, notRecording]);
+  expect(result.exitCode).toBe(2);
+  const stderr = result.stderr.toString().trim();
+  expect(stderr.split("\n").length).toBe(1);
+  expect(stderr).toContain(`${notRecording}: unrecognised recording format`);
+}, 30_000);

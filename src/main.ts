@@ -5,6 +5,7 @@
  * detectors or the DeepLOB model (see `genesis --help`).
  */
 import { installPostgresNullSocketGuard } from "../actors/recorder/postgres-guard.ts";
+import { RecordingFormatError } from "../actors/feed/recordings/read.ts";
 import { RecordingInputError } from "../actors/surveillance/eval/recordings.ts";
 import { CliExit, parseArgs } from "./cli.ts";
 import { printEvalDetectors } from "./commands/eval-detectors.ts";
@@ -24,8 +25,8 @@ try {
   else if (options.command === "eval-model") await printEvalModel(options);
   else await serve(options);
 } catch (error) {
-  if (error instanceof RecordingInputError) {
-    // A recording the eval cannot use is a bad argument: one line, status 2, as a bad flag.
+  if (error instanceof RecordingInputError || error instanceof RecordingFormatError) {
+    // A file given as a recording that cannot be used is a bad argument: one line, status 2, as a bad flag.
     process.stderr.write(`genesis: ${error.message}\n`);
     process.exit(2);
   }

@@ -42,19 +42,24 @@ const CRYPTOFEED_WS_LINE = /^\d{9,11}(?:\.\d+)?: [{[]/;
 const REST_LINE = /^https?:\/\/\S+ -> \d+(?:\.\d+)?: /;
 
 /** The format of a recording from its first lines. Throws, naming what it saw, when none matches. */
+/** A file that is not a recording of a known format: the input's fault, said in one line by the CLI. */
+export class RecordingFormatError extends Error {
+  override readonly name = "RecordingFormatError";
+}
+
 export function detectFormat(head: string): RecordingFormat {
   const first = head
     .split("\n", HEAD_LINES)
     .map((line) => line.replace(/\r$/, ""))
     .find((line) => line.trim().length > 0);
-  if (first === undefined) throw new Error("unrecognised recording format: the file starts with no text");
+  if (first === undefined) throw new RecordingFormatError("unrecognised recording format: the file starts with no text");
   const tardis = tardisKindOf(first.trim());
   if (tardis) return tardis;
   if (first.startsWith("configuration:") || isConnectionLine(first) || REST_LINE.test(first) || CRYPTOFEED_WS_LINE.test(first)) {
     return "cryptofeed";
   }
   if (HFTBACKTEST_LINE.test(first)) return "hftbacktest";
-  throw new Error(
+  throw new RecordingFormatError(
     `unrecognised recording format: first line starts ${JSON.stringify(first.slice(0, 80))}; expected "<recv ns|us> {json}" ` +
       `(hftbacktest), "<unix s>: {json}" / "configuration:" / "<url> -> <unix s>: body" (cryptofeed) or a Tardis CSV header`,
   );
@@ -83,7 +88,7 @@ async function* fileFrames(filePath: string, stats: ReadStats, maxLines = Number
       try {
         format = detectFormat(lines.slice(headerIndex, headerIndex + HEAD_LINES).join("\n"));
       } catch (error) {
-        throw new Error(`${filePath}: ${(error as Error).message}`);
+        throw new RecordingFormatError(`${filePath}: ${(error as Error).message}`);
       }
       parser = parserFor(format, lines[headerIndex]!, stats, filePath);
       if (format.startsWith("tardis")) {
