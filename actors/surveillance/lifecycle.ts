@@ -23,6 +23,7 @@ import { ASK, BID, type BookUpdate, type SymbolSpec, type Trade } from "../../sr
 import type { LifecycleParams } from "./params.ts";
 import { EP_ACTIVE, EP_ADDED, EP_REMAINING, EP_START_TS, LAST_CHANGE_TS, LevelTable, PRICE, QTY, TAIL, type Episode } from "./level-table.ts";
 import { Ewma, RollingSample } from "./rolling.ts";
+import { PendingTrades } from "./pending-trades.ts";
 
 export type { Episode } from "./level-table.ts";
 
@@ -41,8 +42,8 @@ export class Lifecycle {
    * the one nearer the touch keeps it: the other is far from anything a detector looks at.
    */
   private readonly levels = new LevelTable();
-  /** Unexplained trade volume per book side: flat [priceTicks, qty, tsMs] triples. */
-  private readonly pendingTrades: number[][] = [[], []];
+  /** Trade volume not yet explained by a book change, per book side. */
+  private readonly pending = new PendingTrades();
   /** Aggressive volume so far: [sell aggressors (hit bids), buy aggressors (lifted asks)]. */
   readonly cumAggressorQty = [0, 0];
   private readonly settling: Episode[] = [];
@@ -61,9 +62,6 @@ export class Lifecycle {
   private readonly lastCumAggressorQty = [0, 0];
   private lastVolMid2 = NaN;
   private lastDepthSampleTsMs = -Infinity;
-  /** Lowest / highest price of each side's pending trades (a superset bound): far changes outside it cannot match one. */
-  private readonly pendingLoTicks = [Infinity, Infinity];
-  private readonly pendingHiTicks = [-Infinity, -Infinity];
   /** This update's band (ticks behind the own-side touch). */
   private bandTicks = Infinity;
   bestBidTicks = NaN;
@@ -107,10 +105,7 @@ export class Lifecycle {
     // A buy aggressor lifts asks, a sell aggressor hits bids.
     const side = trade.side === "buy" ? ASK : BID;
     this.cumAggressorQty[side] += trade.qty;
-    const pending = this.pendingTrades[side]!;
-    pending.push(trade.priceTicks, trade.qty, trade.exchTsMs);
-    this.pendingLoTicks[side] = Math.min(this.pendingLoTicks[side]!, trade.priceTicks);
-    this.pendingHiTicks[side] = Math.max(this.pendingHiTicks[side]!, trade.priceTicks);
+    this.pending.add(side, trade.priceTicks, trade.qty, trade.exchTsMs);
     this.nowTsMs = Math.max(this.nowTsMs, trade.exchTsMs);
     // A late print for a level whose large episode just closed: it was traded, not cancelled.
     for (const ep of this.settling) {
@@ -137,7 +132,7 @@ export class Lifecycle {
       this.resetBook(update);
       return;
     }
-    this.expireTrades(ts);
+    this.pending.expire(ts - this.params.tradeMatchMs);
     this.bandTicks = Math.max(this.params.bandTicks, this.params.bandVolMultiple * this.volTicks());
     const n = update.levelSide.length;
     // Int32 keys: JSC hashes int32 Map keys far faster than doubles (prices in ticks fit easily).
@@ -160,10 +155,7 @@ export class Lifecycle {
 
   clear(): void {
     this.levels.clear();
-    this.pendingTrades[0]!.length = 0;
-    this.pendingTrades[1]!.length = 0;
-    this.pendingLoTicks.fill(Infinity);
-    this.pendingHiTicks.fill(-Infinity);
+    this.pending.clear();
     this.settling.length = 0;
     this.closed.length = 0;
     this.opened.length = 0;
@@ -205,8 +197,7 @@ export class Lifecycle {
     }
     if (qty === prev) return;
     const size = prev - qty;
-    const matchable = priceTicks >= this.pendingLoTicks[side]! && priceTicks <= this.pendingHiTicks[side]!;
-    const traded = matchable ? this.takeTrades(side, priceTicks, size, null) : 0;
+    const traded = this.pending.mayHold(side, priceTicks) ? this.pending.take(side, priceTicks, size, null) : 0;
     if (traded > 0) this.counts.consumed++;
     if (size - traded > 0) {
       this.counts.cancels++;
@@ -278,7 +269,7 @@ export class Lifecycle {
   private removed(r: number, side: number, priceTicks: number, size: number, qtyAfter: number, ts: number): void {
     const L = this.levels, f = L.f;
     const ep = L.episode[r >> 3]!;
-    const traded = this.pendingTrades[side]!.length === 0 ? 0 : this.takeTrades(side, priceTicks, size, ep);
+    const traded = this.pending.isEmpty(side) ? 0 : this.pending.take(side, priceTicks, size, ep);
     const cancelled = size - traded;
     if (traded > 0) this.counts.consumed++;
     if (cancelled > 0) {
@@ -322,45 +313,6 @@ export class Lifecycle {
     ep.oppositeQty = this.cumAggressorQty[1 - ep.side]! - ep.oppositeAtStart;
     ep.oppositeExpectedQty = (this.aggressorRate[1 - ep.side]!.mean * (ts - ep.startTsMs)) / this.params.volSampleMs;
     this.settling.push(ep);
-  }
-
-  /** Takes up to `size` of the unexplained trade volume printed at this price; returns how much. */
-  private takeTrades(side: number, priceTicks: number, size: number, ep: Episode | null): number {
-    const pending = this.pendingTrades[side]!;
-    let taken = 0;
-    for (let i = 0; i < pending.length && taken < size; i += 3) {
-      if (pending[i] !== priceTicks || pending[i + 1]! <= 0) continue;
-      const take = Math.min(pending[i + 1]!, size - taken);
-      pending[i + 1]! -= take;
-      taken += take;
-      if (ep !== null) {
-        ep.trades.push(priceTicks, take, pending[i + 2]!);
-        ep.levelTradedQty += take;
-      }
-    }
-    return taken;
-  }
-
-  private expireTrades(ts: number): void {
-    const horizon = ts - this.params.tradeMatchMs;
-    for (let side = 0; side < 2; side++) {
-      const pending = this.pendingTrades[side]!;
-      let w = 0, lo = Infinity, hi = -Infinity;
-      for (let r = 0; r < pending.length; r += 3) {
-        if (pending[r + 1]! <= 1e-12 || pending[r + 2]! < horizon) continue;
-        if (w !== r) {
-          pending[w] = pending[r]!;
-          pending[w + 1] = pending[r + 1]!;
-          pending[w + 2] = pending[r + 2]!;
-        }
-        lo = Math.min(lo, pending[w]!);
-        hi = Math.max(hi, pending[w]!);
-        w += 3;
-      }
-      pending.length = w;
-      this.pendingLoTicks[side] = lo;
-      this.pendingHiTicks[side] = hi;
-    }
   }
 
   private releaseSettled(ts: number): void {
