@@ -17,6 +17,7 @@ function expectOneAlert(found: { alert: Alert }[], side: "bid" | "ask"): void {
   expect(found[0]!.alert.score).toBeGreaterThanOrEqual(50);
   expect(found[0]!.alert.side).toBe(side);
 }
+
 describe("quote stuffing", () => {
   function stuff(m: TestMarket, changesPerFrame: number, trades: boolean, firstTick = 2): void {
     m.run(60_000);

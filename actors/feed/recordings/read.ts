@@ -41,12 +41,12 @@ const HFTBACKTEST_LINE = /^\d{12,19} \S/;
 const CRYPTOFEED_WS_LINE = /^\d{9,11}(?:\.\d+)?: [{[]/;
 const REST_LINE = /^https?:\/\/\S+ -> \d+(?:\.\d+)?: /;
 
-/** The format of a recording from its first lines. Throws, naming what it saw, when none matches. */
 /** A file that is not a recording of a known format: the input's fault, said in one line by the CLI. */
 export class RecordingFormatError extends Error {
   override readonly name = "RecordingFormatError";
 }
 
+/** The format of a recording from its first lines. Throws, naming what it saw, when none matches. */
 export function detectFormat(head: string): RecordingFormat {
   const first = head
     .split("\n", HEAD_LINES)
