@@ -2,7 +2,7 @@ import { describe, expect, test } from "bun:test";
 import type { MarketEvent, SymbolSpec, Trade } from "../../../src/switchboard.ts";
 import type { Alert, AlertType, SurveillanceEngine } from "../alert.ts";
 import type { Episode } from "../agents/inject.ts";
-import { detect, evaluateEngine, matchType, median, metrics, type Detection } from "./evaluate.ts";
+import { detect, matchType, median, metrics, runEngine, scoreRun, type Detection } from "./evaluate.ts";
 
 const SPEC: SymbolSpec = { symbol: "BTCUSDT", tickSize: 0.1, lotSize: 0.001 };
 
@@ -88,9 +88,9 @@ describe("running an engine", () => {
     expect(detect(standIn, SPEC, events).map((d) => d.atMs)).toEqual([1000, 3_601_000]);
   });
 
-  test("evaluateEngine scores labelled and clean streams", () => {
+  test("runEngine + scoreRun score labelled and clean streams", () => {
     const labelled = [{ spec: SPEC, events, episodes: [episode("wash_trading", "ask", 900, 1000), episode("wash_trading", "ask", 50_000, 50_010)] }];
-    const m = evaluateEngine(standIn, labelled, [{ spec: SPEC, events }]);
+    const m = scoreRun(runEngine(standIn, labelled, [{ spec: SPEC, events }]));
     expect(m.wash_trading).toEqual({ precision: 0.5, recall: 0.5, f1: 0.5, delayMsMedian: 0, falseAlarmsPerHour: 2 });
     expect(m.spoofing.recall).toBeNull();
   });

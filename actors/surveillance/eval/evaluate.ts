@@ -219,8 +219,3 @@ export function scoreRun(run: DetectionRun, voidOverrun = true): MetricsByType {
   for (const type of INJECTABLE_TYPES) out[type] = metricsOf(counts[type]);
   return out;
 }
-
-/** Runs the engine over every labelled and clean stream and scores each injectable type. */
-export function evaluateEngine(createEngine: (spec: SymbolSpec) => SurveillanceEngine, labelled: readonly LabelledInput[], clean: readonly CleanInput[]): MetricsByType {
-  return scoreRun(runEngine(createEngine, labelled, clean));
-}
