@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { recordingPath } from "../../analytics/recorded-events.ts";
+import { RecordingFormatError } from "../../feed/recordings/read.ts";
 import { loadRecordingStreams, RecordingInputError } from "./recordings.ts";
 
 const FILES = ["btcusdt_20240718.gz", "btcusdt_20240719.gz", "btcusdt_20230404.dat.gz", "btcusdt_20230405.dat.gz"];
@@ -34,11 +35,11 @@ describe.skipIf(!available)("eval recordings", () => {
     await expect(refused).rejects.toBeInstanceOf(RecordingInputError);
   }, 30_000);
 
-  test("a file that is no recording is an input error naming it", async () => {
+  test("a file that is no recording is a format error naming it", async () => {
     const junk = path.join(mkdtempSync(path.join(tmpdir(), "genesis-eval-")), "notes.txt");
     writeFileSync(junk, "not a recording\n");
     const refused = loadRecordingStreams([junk]);
-    await expect(refused).rejects.toBeInstanceOf(RecordingInputError);
+    await expect(refused).rejects.toBeInstanceOf(RecordingFormatError);
     await expect(refused).rejects.toThrow(/notes\.txt: unrecognised recording format/);
   });
 });

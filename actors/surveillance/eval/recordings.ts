@@ -43,10 +43,7 @@ export async function loadRecordingStreams(files: readonly string[]): Promise<Re
   const bySymbol = new Map<string, { path: string; firstTsMs: number }[]>();
   for (const file of files) {
     const path = resolveRecording(file);
-    // An unreadable or unrecognised file is the input's fault: said in one line, not as a crash.
-    const symbols = await discoverSymbols([path]).catch((error: Error) => {
-      throw new RecordingInputError(`eval recordings: ${error.message}`);
-    });
+    const symbols = await discoverSymbols([path]);
     if (symbols.length !== 1) throw new RecordingInputError(`eval recordings: expected one symbol per file: file=${path}, symbols=${symbols.join(",") || "none"}`);
     let firstTsMs = Infinity;
     for await (const frames of readRecording([path], { batchFrames: 1 })) {
