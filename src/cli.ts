@@ -136,19 +136,21 @@ function replaySpeed(value: string): ReplaySpeed {
 }
 
 function fileList(value: string): string[] {
-  const files = value.split(",").map((f) => f.trim()).filter((f) => f.length > 0);
-  if (files.length === 0) throw new InvalidArgumentError("--input needs at least one file");
-  for (const file of files) if (!existsSync(file)) throw new InvalidArgumentError(`--input: no such file "${file}"`);
-  return files;
+  return existingFiles(value, (file) => file);
 }
 
 /** As fileList, but a bare name not found as given is a recording in the shared hftbacktest folder, as the eval loads it. */
 function recordingList(value: string): string[] {
+  return existingFiles(value, resolveRecording);
+}
+
+/** The comma-separated files of --input, each of which must exist where `where` puts it (named in the error when that differs). */
+function existingFiles(value: string, where: (file: string) => string): string[] {
   const files = value.split(",").map((f) => f.trim()).filter((f) => f.length > 0);
   if (files.length === 0) throw new InvalidArgumentError("--input needs at least one file");
   for (const file of files) {
-    const where = resolveRecording(file);
-    if (!existsSync(where)) throw new InvalidArgumentError(`--input: no such file "${file}"${where === file ? "" : ` (looked for ${where})`}`);
+    const path = where(file);
+    if (!existsSync(path)) throw new InvalidArgumentError(`--input: no such file "${file}"${path === file ? "" : ` (looked for ${path})`}`);
   }
   return files;
 }
