@@ -139,11 +139,11 @@ export function f1Interval(perSeed: readonly TypeCounts[], draw: () => number, d
 export async function printEvalSeeds(options: EvalSeedsOptions): Promise<void> {
   const bar = process.stderr.isTTY ? new SingleBar({ format: "eval detectors [{bar}] {value}/{total} seeds", hideCursor: true, stream: process.stderr }) : null;
   bar?.start(options.seeds.length, 0);
+  let report: EvalSeedsReport;
   try {
-    const report = await runEvalSeeds({ ...options, onSeedDone: (done) => bar?.update(done) });
-    bar?.stop();
-    process.stdout.write(`${JSON.stringify(report)}\n`);
+    report = await runEvalSeeds({ ...options, onSeedDone: (done) => bar?.update(done) });
   } finally {
     bar?.stop();
   }
+  process.stdout.write(`${JSON.stringify(report)}\n`);
 }
