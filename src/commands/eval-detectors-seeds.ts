@@ -18,7 +18,7 @@
 import { SingleBar } from "cli-progress";
 import { rng } from "../../actors/analytics/random-events.ts";
 import { INJECTABLE_TYPES, type InjectableType } from "../../actors/surveillance/agents/inject.ts";
-import { countRun, metricsOf, poolCounts, streamHours, type CountsByType, type TypeCounts, type TypeMetrics } from "../../actors/surveillance/eval/evaluate.ts";
+import { countRun, metrics, metricsOf, poolCounts, streamHours, type CountsByType, type TypeCounts, type TypeMetrics } from "../../actors/surveillance/eval/evaluate.ts";
 import { checkOptions, cleanRecordings, episodeCounts, runSeed } from "./eval-detectors.ts";
 
 export const BOOTSTRAP_DRAWS = 2000;
@@ -125,10 +125,9 @@ export function f1Interval(perSeed: readonly TypeCounts[], draw: () => number, d
       eps += c.episodes;
       found += c.detectedEpisodes;
     }
-    // A resample without an episode of the type has no F1 (metrics() gives null): left out.
-    if (eps === 0) continue;
-    const precision = alerts === 0 ? 0 : matched / alerts, recall = found / eps;
-    f1s[kept++] = precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall);
+    // The F1 of metrics(), the one definition; a resample without an episode of the type has none (null): left out.
+    const f1 = metrics({ alerts, matchedAlerts: matched, episodes: eps, detectedEpisodes: found, delaysMs: [] }, 0, 0).f1;
+    if (f1 !== null) f1s[kept++] = f1;
   }
   const sorted = f1s.subarray(0, kept).sort();
   const at = (q: number) => Number(sorted[Math.min(kept - 1, Math.floor(q * kept))]!.toFixed(4));
