@@ -11,14 +11,16 @@ import type { MarketEvent, SymbolSpec } from "../../src/switchboard.ts";
 import type { Alert, SurveillanceEngine } from "./alert.ts";
 import { AggressorFlow } from "./detectors/aggressor-flow.ts";
 import { PriceReach } from "./detectors/price-reach.ts";
-import { BookPressureDetector, LiquidityGapDetector } from "./detectors/book-context.ts";
+import { TsBookContext, type BookContextDetectors } from "./detectors/book-context.ts";
 import { LayeringDetector, neighbourRun } from "./detectors/layering.ts";
 import { MomentumIgnitionDetector } from "./detectors/momentum-ignition.ts";
+import { NativeBookContext } from "./detectors/native-book-context.ts";
 import { QuoteStuffingDetector } from "./detectors/quote-stuffing.ts";
 import { spoofAlert, spoofMeasures } from "./detectors/spoofing.ts";
 import { WashTradingDetector } from "./detectors/wash-trading.ts";
 import type { Episode } from "./lifecycle.ts";
 import { createLifecycle, type LifecycleKind, type OrderLifecycle } from "./lifecycle-choice.ts";
+import { NativeLifecycle } from "./native-lifecycle.ts";
 import { withDefaults, type ParamOverrides, type SurveillanceParams } from "./params.ts";
 import { forgetSpansBefore } from "./spans.ts";
 
@@ -41,8 +43,8 @@ export class DetectorEngine implements SurveillanceEngine {
   private readonly stuffing: QuoteStuffingDetector;
   private readonly momentum: MomentumIgnitionDetector;
   private readonly wash: WashTradingDetector;
-  private readonly pressure: BookPressureDetector;
-  private readonly gaps: LiquidityGapDetector;
+  /** Book pressure and liquidity gaps: in libgenesis's frame call with the native lifecycle. */
+  private readonly context: BookContextDetectors;
   private held: Held[] = [];
   /** Per side, the spans of spoofing and layering alerts released lately: flat [startTsMs, endTsMs]. */
   private readonly flagged: number[][] = [[], []];
@@ -67,8 +69,10 @@ export class DetectorEngine implements SurveillanceEngine {
     this.stuffing = new QuoteStuffingDetector(symbol, p.quoteStuffing);
     this.momentum = new MomentumIgnitionDetector(symbol, p.momentumIgnition, this.flow, this.reach);
     this.wash = new WashTradingDetector(symbol, p.washTrading);
-    this.pressure = new BookPressureDetector(symbol, p.bookPressure);
-    this.gaps = new LiquidityGapDetector(symbol, spec.tickSize, p.liquidityGap);
+    const life = this.lifecycle;
+    this.context = life instanceof NativeLifecycle
+      ? new NativeBookContext(life, symbol, p.bookPressure, p.liquidityGap)
+      : new TsBookContext(symbol, spec.tickSize, p.bookPressure, p.liquidityGap);
   }
 
   process(events: readonly MarketEvent[]): Alert[] {
@@ -95,8 +99,7 @@ export class DetectorEngine implements SurveillanceEngine {
       this.releaseHeld(e.exchTsMs, out);
       push(out, this.stuffing.onBook(e, life.counts, life.bestBidTicks, life.bestAskTicks));
       push(out, this.momentum.onTouch(e.exchTsMs, life.bestBidTicks, life.bestAskTicks));
-      push(out, this.pressure.onBook(e));
-      this.gaps.onBook(e, out);
+      this.context.onBook(e, out);
     }
     return out;
   }

@@ -16,7 +16,7 @@ import type { Episode, UpdateCounts } from "./lifecycle.ts";
 import type { NearTouchCounts } from "./detectors/quote-stuffing.ts";
 import { NativeEventColumns, nextPow2 } from "../../src/native-event-columns.ts";
 import { EpisodeMirror } from "./native-episodes.ts";
-import { GN_ERR_HANDLE, GN_ERR_INVALID, GN_OK, LAYOUT, NativeLifecycleError, type LifecycleSymbols, type NativeLifecycleLibrary } from "./native-lifecycle-lib.ts";
+import { CONTEXT_EVENT_DOUBLES, GN_ERR_HANDLE, GN_ERR_INVALID, GN_OK, LAYOUT, NativeLifecycleError, type LifecycleSymbols, type NativeLifecycleLibrary } from "./native-lifecycle-lib.ts";
 import type { LifecycleParams } from "./params.ts";
 
 const EVENT_BOOK = 0;
@@ -39,6 +39,9 @@ export class NativeLifecycle {
   bestBidTicks = NaN;
   bestAskTicks = NaN;
   mid2 = NaN;
+  /** Book-context events the last frame left queued (0 until enableContext; take them with takeContext). */
+  contextQueued = 0;
+  private contextEnabled = false;
   private handle: number;
   private readonly symbols: LifecycleSymbols;
   private readonly token = {};
@@ -56,6 +59,7 @@ export class NativeLifecycle {
   private countsOut = new Int32Array(0);
   private touchOut = new Float64Array(0);
   private readonly info = new Int32Array(3);
+  private readonly contextTaken = new Int32Array(1);
   private readonly sizes = new Int32Array(7);
   private readonly levelOut = new Float64Array(2);
   private readonly stateOut = new Float64Array(LAYOUT.state);
@@ -166,6 +170,7 @@ export class NativeLifecycle {
     out.cancelsBySide[1] = counts[4]!;
     out.near = counts[5]!;
     out.nearBid = counts[6]!;
+    this.contextQueued = counts[7]!;
     const bid = (this.bestBidTicks = touch[0]!), ask = (this.bestAskTicks = touch[1]!);
     this.mid2 = bid + ask;
     if (info[1]! > 0 || info[2]! > 0) {
@@ -186,6 +191,7 @@ export class NativeLifecycle {
       books++;
       levels += e.levelSide.length;
     }
+    if (books > 0 && this.contextEnabled) throw new NativeLifecycleError("invalid", `processEvents: the book-context detectors read every frame's top-of-book prices, which only onBook passes; symbol=${this.spec.symbol}`);
     this.ensure(events.length + 1, levels, books);
     let lv = 0;
     for (let i = 0; i < events.length; i++) {
@@ -203,6 +209,24 @@ export class NativeLifecycle {
     this.cols.kind.fill(EVENT_TRADE, 0, n);
     this.cols.offsets.fill(0, 0, n + 1);
     this.run(n, 0);
+  }
+
+  /**
+   * Runs the book-context detectors (book pressure, liquidity gaps) in the library on every later
+   * frame, with fresh state; `params` is a packed gn_context_params (native-book-context.ts).
+   */
+  enableContext(params: Uint8Array): void {
+    this.check(this.symbols.gn_lifecycle_context(this.live("enableContext"), params), "gn_lifecycle_context");
+    this.contextEnabled = true;
+    this.contextQueued = 0;
+  }
+
+  /** Moves the queued book-context events into `out` (room for contextQueued of them); returns how many. */
+  takeContext(out: Float64Array): number {
+    const n = this.contextTaken;
+    this.check(this.symbols.gn_lifecycle_context_take(this.live("takeContext"), out, Math.floor(out.length / CONTEXT_EVENT_DOUBLES), n), "gn_lifecycle_context_take");
+    this.contextQueued = 0;
+    return n[0]!;
   }
 
   /** Releases every settling episode (end of a stream). */

@@ -133,8 +133,9 @@ typedef struct gn_lifecycle_params {
  * near-touch changes, bid-side near-touch changes. A near-touch change is a level of a non-reset
  * frame at most near_ticks behind its side's touch after the frame (bid - price for a bid,
  * price - ask for an ask), inside the spread included, none while that touch is unknown: the
- * quote-stuffing detector's traffic count (0 for a reset frame). */
-#define GN_LIFECYCLE_COUNTS 7
+ * quote-stuffing detector's traffic count (0 for a reset frame). Then the book-context events
+ * queued for gn_lifecycle_context_take (0 unless gn_lifecycle_context enabled them). */
+#define GN_LIFECYCLE_COUNTS 8
 /* double outputs per book event: best bid, best ask in ticks after the event (NaN when unknown). */
 #define GN_LIFECYCLE_TOUCH 2
 /* The per-event top record (read for book events only), 6 + 2 * depth_levels doubles:
@@ -213,6 +214,44 @@ GN_API int gn_lifecycle_take(gn_lifecycle handle, double* records, int32_t recor
 GN_API int gn_lifecycle_level(gn_lifecycle handle, int32_t side, double price_ticks, double* out2);
 /* Writes min(n, GN_LIFECYCLE_STATE) values (see GN_LIFECYCLE_STATE). */
 GN_API int gn_lifecycle_state(gn_lifecycle handle, double* out, int32_t n);
+
+/*
+ * The book-context detectors of actors/surveillance/detectors/book-context.ts (book pressure and
+ * liquidity gaps, their params.ts fields in order), run by gn_lifecycle_frame on each frame's
+ * top-of-book arrays once enabled. Integers are passed as doubles and must be integral: the levels
+ * in [0, 4096], the windows in [1, 2^24]. No field may be NaN.
+ */
+typedef struct gn_context_params {
+  uint32_t struct_size; /* sizeof(gn_context_params) */
+  uint32_t reserved;    /* 0 */
+  double pressure_levels;
+  double pressure_tail;
+  double pressure_sample_ms;
+  double pressure_window;
+  double pressure_warmup_samples;
+  double pressure_min_duration_ms;
+  double gap_levels;
+  double gap_tail;
+  double gap_multiple;
+  double gap_min_ticks;
+  double gap_sample_ms;
+  double gap_window;
+  double gap_warmup_samples;
+  double gap_min_duration_ms;
+} gn_context_params;
+/* Doubles per book-context event: [kind (0 book pressure, 1 liquidity gap), side (0 bid, 1 ask),
+ * start ms, end ms (the frame that ended it), peak (imbalance or gap ticks), threshold]: an episode
+ * that ended having lasted its detector's minimum duration. */
+#define GN_CONTEXT_EVENT_DOUBLES 6
+/* Enables (or restarts, with fresh state) the book-context detectors on this handle. From then on
+ * gn_lifecycle_frame runs them after each frame and reports the events queued in the frame's
+ * counts row; gn_lifecycle_process, whose packed top record carries no prices beyond the touch,
+ * takes only trades on such a handle (GN_ERR_INVALID for a batch with a book event).
+ * gn_lifecycle_clear leaves them as they are. */
+GN_API int gn_lifecycle_context(gn_lifecycle handle, const gn_context_params* params);
+/* Moves the queued book-context events into out (capacity in events); *out_n = events. On
+ * GN_ERR_CAPACITY (*out_n = events queued) nothing is taken. */
+GN_API int gn_lifecycle_context_take(gn_lifecycle handle, double* out, int32_t capacity, int32_t* out_n);
 
 #ifdef __cplusplus
 }

@@ -16,8 +16,10 @@
 
 #include <cstdint>
 #include <limits>
+#include <memory>
 #include <vector>
 
+#include "book_context.hpp"
 #include "rolling_sample.hpp"
 
 namespace gn {
@@ -91,6 +93,7 @@ class Lifecycle {
   Lifecycle(double tick_size, const LifecycleParams& params);
 
   int32_t depth_levels() const { return p_.depth_levels; }
+  double tick_size() const { return tick_size_; }
   const UpdateCounts& counts() const { return counts_; }
   double best_bid_ticks() const { return best_[0]; }
   double best_ask_ticks() const { return best_[1]; }
@@ -118,6 +121,11 @@ class Lifecycle {
   // Appends the records of what changed since the last call (tagged `row`) to the queue.
   void emit(int32_t row);
   const std::vector<double>& records() const { return records_; }
+  // The book-context detectors fed by gn_lifecycle_frame, once enabled (gn_lifecycle_context). They
+  // are not the lifecycle's state: clear() leaves them as they are, as the engine's TypeScript
+  // detectors are left when lifecycle.ts clears.
+  BookContext* context() const { return context_.get(); }
+  void set_context(std::unique_ptr<BookContext> context) { context_ = std::move(context); }
   const std::vector<double>& record_trades() const { return record_trades_; }
   void take_records() {
     records_.clear();
@@ -178,6 +186,7 @@ class Lifecycle {
   void write_record(int32_t row, int kind, int32_t slot, Episode& ep);
 
   LifecycleParams p_;
+  double tick_size_;
   double ticks_per_unit_;
   std::vector<Row> rows_;
   std::vector<double> pending_trades_[2];  // unexplained trade volume per book side: (price, qty, ts)
@@ -208,6 +217,7 @@ class Lifecycle {
   double now_ts_ms_ = 0;
   std::vector<double> records_;
   std::vector<double> record_trades_;
+  std::unique_ptr<BookContext> context_;
 };
 
 }  // namespace gn

@@ -11,12 +11,14 @@
 
 #include "../include/genesis.h"
 #include "lifecycle.hpp"
+#include "lifecycle_handles.hpp"
 #include "lifecycle_inputs.hpp"
 
 static_assert(gn::kRecordDoubles == GN_LIFECYCLE_RECORD_DOUBLES, "record layout");
 
 namespace {
 
+using gn::lifecycle_inputs::integral_in;
 using gn::lifecycle_inputs::prefetch_span;
 using gn::lifecycle_inputs::valid_levels;
 using gn::lifecycle_inputs::valid_trade;
@@ -34,7 +36,9 @@ struct Slot {
 Slot g_slots[kSlots];
 std::mutex g_slots_mutex;  // new and free only; lookups read the atomics
 
-gn::Lifecycle* lookup(gn_lifecycle handle) {
+}  // namespace
+
+gn::Lifecycle* gn::lifecycle_handles::lookup(gn_lifecycle handle) {
   const uint32_t gen = handle >> kSlotBits;
   if (gen == 0) return nullptr;
   const Slot& slot = g_slots[handle & (kSlots - 1)];
@@ -42,10 +46,9 @@ gn::Lifecycle* lookup(gn_lifecycle handle) {
   return slot.instance.load(std::memory_order_acquire);
 }
 
-// lo and hi within +-2^53; no libm call (floor is one without SSE4.1): this runs per level.
-bool integral_in(double x, double lo, double hi) {
-  return x >= lo && x <= hi && static_cast<double>(static_cast<int64_t>(x)) == x;
-}
+namespace {
+
+using gn::lifecycle_handles::lookup;
 
 bool read_params(const gn_lifecycle_params* in, gn::LifecycleParams* out) {
   if (in->struct_size < sizeof(gn_lifecycle_params) || in->reserved != 0) return false;
@@ -117,6 +120,8 @@ void write_row(const gn::Lifecycle& life, int32_t row, int32_t* out_counts, doub
   counts[4] = c.cancels_by_side[1];
   counts[5] = c.near;
   counts[6] = c.near_bid;
+  const gn::BookContext* context = life.context();
+  counts[7] = context ? static_cast<int32_t>(context->events().size() / GN_CONTEXT_EVENT_DOUBLES) : 0;
   out_touch[static_cast<std::size_t>(row) * GN_LIFECYCLE_TOUCH] = life.best_bid_ticks();
   out_touch[static_cast<std::size_t>(row) * GN_LIFECYCLE_TOUCH + 1] = life.best_ask_ticks();
 }
@@ -228,6 +233,8 @@ GN_API int gn_lifecycle_process(gn_lifecycle handle, int32_t n_events, const int
   if (n_levels > 0 && (!level_side || !level_price_ticks || !level_qty)) return GN_ERR_NULL;
   int32_t rows = 0;
   for (int32_t i = 0; i < n_events; i++) rows += kind[i] != GN_EVENT_TRADE;
+  // The packed top record carries no prices beyond the touch: the book context needs the frame call.
+  if (rows > 0 && life->context()) return GN_ERR_INVALID;
   if (rows > 0 && (!top || !out_counts || !out_touch)) return GN_ERR_NULL;
   if (rows < n_events && (!trade_price_ticks || !trade_qty || !trade_side)) return GN_ERR_NULL;
   const int32_t bad = first_invalid(*life, n_events, kind, ts_ms, level_offsets, n_levels, level_side,
@@ -308,6 +315,9 @@ GN_API int gn_lifecycle_frame(gn_lifecycle handle, const int32_t* sizes, double 
                                 n_ask_price > 0, n_bid_price > 0 ? top_bid_price[0] : 0.0,
                                 n_ask_price > 0 ? top_ask_price[0] : 0.0, std::min(depth, n_bid_qty),
                                 std::min(depth, n_ask_qty), top_bid_qty, top_ask_qty});
+    if (gn::BookContext* context = life->context())
+      context->on_book(ts_ms, gn::TopOfBook{top_bid_price, n_bid_price, top_bid_qty, n_bid_qty, top_ask_price,
+                                            n_ask_price, top_ask_qty, n_ask_qty});
     write_row(*life, 0, out_counts, out_touch);
     life->emit(0);
     write_info(*life, 1, out_info);

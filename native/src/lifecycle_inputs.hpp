@@ -15,6 +15,11 @@
 
 namespace gn::lifecycle_inputs {
 
+// lo and hi within +-2^53; no libm call (floor is one without SSE4.1): this runs per level.
+inline bool integral_in(double x, double lo, double hi) {
+  return x >= lo && x <= hi && static_cast<double>(static_cast<int64_t>(x)) == x;
+}
+
 inline bool valid_trade(double ts, double price, double qty, int8_t side) {
   return std::isfinite(ts) && std::isfinite(price) && std::isfinite(qty) && qty >= 0 && (side == 1 || side == -1);
 }

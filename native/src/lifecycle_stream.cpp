@@ -15,6 +15,7 @@ using namespace lifecycle_detail;
 
 Lifecycle::Lifecycle(double tick_size, const LifecycleParams& params)
     : p_(params),
+      tick_size_(tick_size),
       ticks_per_unit_(1 / tick_size),
       rows_(2 * kSlots),
       // Re-sorted once per half window: the median moves slowly (as lifecycle.ts).

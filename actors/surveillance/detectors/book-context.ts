@@ -4,6 +4,8 @@
  * and liquidity gaps (empty-tick gaps near the touch far wider than usual).
  * Each is an episode from entering the extreme to leaving it, emitted when
  * it ends if it lasted long enough; scores stay below 50 unless extreme.
+ * These classes are the reference: with the native lifecycle the same state
+ * machines run in libgenesis (native/src/book_context.cpp, twin of these).
  */
 import type { Alert } from "../alert.ts";
 import type { BookUpdate } from "../../../src/switchboard.ts";
@@ -12,11 +14,57 @@ import { RollingSample } from "../rolling.ts";
 import { IntRollingSample } from "./int-rolling-sample.ts";
 import { clamp01, makeAlert, round } from "./make-alert.ts";
 
-interface Extreme {
+/** An episode from entering the extreme to leaving it. */
+export interface Extreme {
   tsStart: number;
   peak: number;
   side: "bid" | "ask";
   threshold: number;
+}
+
+/**
+ * Book pressure and liquidity gaps on each book update, after the lifecycle has seen it: pushes
+ * the alerts the update ended onto `out`. Run here (TsBookContext) or in libgenesis with the
+ * native lifecycle's frame call (native-book-context.ts), with the same alerts.
+ */
+export interface BookContextDetectors {
+  onBook(update: BookUpdate, out: Alert[]): void;
+}
+
+export class TsBookContext implements BookContextDetectors {
+  private readonly pressure: BookPressureDetector;
+  private readonly gaps: LiquidityGapDetector;
+
+  constructor(symbol: string, tickSize: number, pressure: BookPressureParams, gaps: LiquidityGapParams) {
+    this.pressure = new BookPressureDetector(symbol, pressure);
+    this.gaps = new LiquidityGapDetector(symbol, tickSize, gaps);
+  }
+
+  onBook(update: BookUpdate, out: Alert[]): void {
+    const alert = this.pressure.onBook(update);
+    if (alert !== null) out.push(alert);
+    this.gaps.onBook(update, out);
+  }
+}
+
+/** The alert for a book-pressure extreme `o` that ended at `ts`. */
+export function pressureAlert(symbol: string, p: BookPressureParams, o: Extreme, ts: number): Alert {
+  const durationMs = ts - o.tsStart;
+  const extreme = clamp01((Math.abs(o.peak) - 0.9) / 0.09);
+  const score = 100 * (0.2 + 0.15 * clamp01(durationMs / 10_000) + 0.1 * clamp01((Math.abs(o.peak) - Math.abs(o.threshold)) / 0.2) + 0.3 * extreme * clamp01(durationMs / 10_000));
+  return makeAlert(symbol, "book_pressure", o.side, score, o.tsStart, ts,
+    { peakImbalance: round(o.peak, 4), threshold: round(o.threshold, 4), levels: p.levels, durationMs, tail: p.tail },
+    `Top-${p.levels} imbalance stayed beyond its usual range on the ${o.side} side for ${durationMs} ms (peak ${round(o.peak, 3)}); context, not manipulation by itself.`);
+}
+
+/** The alert for a liquidity-gap extreme `o` that ended at `ts`. */
+export function gapAlert(symbol: string, p: LiquidityGapParams, o: Extreme, ts: number): Alert {
+  const durationMs = ts - o.tsStart;
+  const extreme = clamp01((o.peak / o.threshold - 4) / 4);
+  const score = 100 * (0.2 + 0.1 * clamp01(durationMs / 10_000) + 0.15 * clamp01((o.peak / o.threshold - 1) / 3) + 0.3 * extreme);
+  return makeAlert(symbol, "liquidity_gap", o.side, score, o.tsStart, ts,
+    { peakGapTicks: o.peak, thresholdTicks: o.threshold, levels: p.levels, durationMs },
+    `An empty gap of up to ${o.peak} ticks opened within the top ${p.levels} ${o.side} levels for ${durationMs} ms (usual at most ${o.threshold - 1}); context only.`);
 }
 
 export class BookPressureDetector {
@@ -53,12 +101,7 @@ export class BookPressureDetector {
     }
     this.open = side ? { tsStart: ts, peak: imbalance, side, threshold: side === "bid" ? hi : lo } : null;
     if (!o || ts - o.tsStart < p.minDurationMs) return null;
-    const durationMs = ts - o.tsStart;
-    const extreme = clamp01((Math.abs(o.peak) - 0.9) / 0.09);
-    const score = 100 * (0.2 + 0.15 * clamp01(durationMs / 10_000) + 0.1 * clamp01((Math.abs(o.peak) - Math.abs(o.threshold)) / 0.2) + 0.3 * extreme * clamp01(durationMs / 10_000));
-    return makeAlert(this.symbol, "book_pressure", o.side, score, o.tsStart, ts,
-      { peakImbalance: round(o.peak, 4), threshold: round(o.threshold, 4), levels: p.levels, durationMs, tail: p.tail },
-      `Top-${p.levels} imbalance stayed beyond its usual range on the ${o.side} side for ${durationMs} ms (peak ${round(o.peak, 3)}); context, not manipulation by itself.`);
+    return pressureAlert(this.symbol, p, o, ts);
   }
 }
 
@@ -105,12 +148,7 @@ export class LiquidityGapDetector {
     if (o === null) return;
     this.open[s] = null;
     if (ts - o.tsStart < p.minDurationMs) return;
-    const durationMs = ts - o.tsStart;
-    const extreme = clamp01((o.peak / o.threshold - 4) / 4);
-    const score = 100 * (0.2 + 0.1 * clamp01(durationMs / 10_000) + 0.15 * clamp01((o.peak / o.threshold - 1) / 3) + 0.3 * extreme);
-    out.push(makeAlert(this.symbol, "liquidity_gap", o.side, score, o.tsStart, ts,
-      { peakGapTicks: o.peak, thresholdTicks: o.threshold, levels: p.levels, durationMs },
-      `An empty gap of up to ${o.peak} ticks opened within the top ${p.levels} ${o.side} levels for ${durationMs} ms (usual at most ${o.threshold - 1}); context only.`));
+    out.push(gapAlert(this.symbol, p, o, ts));
   }
 }
 

@@ -1,0 +1,77 @@
+// The exported gn_lifecycle_context* functions: the book-context detectors
+// (book_context.hpp) that gn_lifecycle_frame runs on a handle once enabled.
+#include <cmath>
+#include <cstring>
+#include <memory>
+#include <new>
+
+#include "../include/genesis.h"
+#include "book_context.hpp"
+#include "lifecycle.hpp"
+#include "lifecycle_handles.hpp"
+#include "lifecycle_inputs.hpp"
+
+static_assert(gn::kContextEventDoubles == GN_CONTEXT_EVENT_DOUBLES, "context event layout");
+
+namespace {
+
+using gn::lifecycle_handles::lookup;
+using gn::lifecycle_inputs::integral_in;
+
+bool read_context_params(const gn_context_params* in, gn::BookContextParams* out) {
+  if (in->struct_size < sizeof(gn_context_params) || in->reserved != 0) return false;
+  const double window_max = 16777216.0;
+  if (!integral_in(in->pressure_levels, 0, 4096) || !integral_in(in->gap_levels, 0, 4096) ||
+      !integral_in(in->pressure_window, 1, window_max) || !integral_in(in->gap_window, 1, window_max))
+    return false;
+  const double reals[] = {in->pressure_tail,       in->pressure_sample_ms, in->pressure_warmup_samples,
+                          in->pressure_min_duration_ms, in->gap_tail,       in->gap_multiple,
+                          in->gap_min_ticks,       in->gap_sample_ms,      in->gap_warmup_samples,
+                          in->gap_min_duration_ms};
+  for (const double x : reals)
+    if (std::isnan(x)) return false;
+  *out = gn::BookContextParams{static_cast<int32_t>(in->pressure_levels), in->pressure_tail,
+                               in->pressure_sample_ms,                     static_cast<int32_t>(in->pressure_window),
+                               in->pressure_warmup_samples,                in->pressure_min_duration_ms,
+                               static_cast<int32_t>(in->gap_levels),       in->gap_tail,
+                               in->gap_multiple,                           in->gap_min_ticks,
+                               in->gap_sample_ms,                          static_cast<int32_t>(in->gap_window),
+                               in->gap_warmup_samples,                     in->gap_min_duration_ms};
+  return true;
+}
+
+}  // namespace
+
+extern "C" {
+
+GN_API int gn_lifecycle_context(gn_lifecycle handle, const gn_context_params* params) {
+  gn::Lifecycle* life = lookup(handle);
+  if (!life) return GN_ERR_HANDLE;
+  if (!params) return GN_ERR_NULL;
+  gn::BookContextParams p;
+  if (!read_context_params(params, &p)) return GN_ERR_INVALID;
+  try {
+    life->set_context(std::make_unique<gn::BookContext>(life->tick_size(), p));
+  } catch (const std::bad_alloc&) {
+    return GN_ERR_ALLOC;
+  }
+  return GN_OK;
+}
+
+GN_API int gn_lifecycle_context_take(gn_lifecycle handle, double* out, int32_t capacity, int32_t* out_n) {
+  gn::Lifecycle* life = lookup(handle);
+  if (!life) return GN_ERR_HANDLE;
+  if (!out_n) return GN_ERR_NULL;
+  *out_n = 0;
+  gn::BookContext* context = life->context();
+  if (!context || context->events().empty()) return GN_OK;
+  const std::vector<double>& events = context->events();
+  *out_n = static_cast<int32_t>(events.size() / GN_CONTEXT_EVENT_DOUBLES);
+  if (*out_n > capacity) return GN_ERR_CAPACITY;
+  if (!out) return GN_ERR_NULL;
+  std::memcpy(out, events.data(), events.size() * sizeof(double));
+  context->take_events();
+  return GN_OK;
+}
+
+}  // extern "C"
