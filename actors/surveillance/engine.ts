@@ -10,12 +10,11 @@
 import type { MarketEvent, SymbolSpec } from "../../src/switchboard.ts";
 import type { Alert, SurveillanceEngine } from "./alert.ts";
 import { AggressorFlow } from "./detectors/aggressor-flow.ts";
-import { PriceReach } from "./detectors/price-reach.ts";
-import { TsBookContext, type BookContextDetectors } from "./detectors/book-context.ts";
+import { TsFrameDetectors, type FrameDetectors } from "./detectors/frame-detectors.ts";
+import type { MidReach } from "./detectors/price-reach.ts";
 import { LayeringDetector, neighbourRun } from "./detectors/layering.ts";
 import { MomentumIgnitionDetector } from "./detectors/momentum-ignition.ts";
-import { NativeBookContext } from "./detectors/native-book-context.ts";
-import { QuoteStuffingDetector } from "./detectors/quote-stuffing.ts";
+import { NativeFrameDetectors } from "./detectors/native-frame-detectors.ts";
 import { spoofAlert, spoofMeasures } from "./detectors/spoofing.ts";
 import { WashTradingDetector } from "./detectors/wash-trading.ts";
 import type { Episode } from "./lifecycle.ts";
@@ -39,12 +38,11 @@ export class DetectorEngine implements SurveillanceEngine {
   private readonly layering: LayeringDetector;
   /** Aggressive flow per book side and usual price moves: what spoofing and layering measure against. */
   private readonly flow: AggressorFlow;
-  private readonly reach: PriceReach;
-  private readonly stuffing: QuoteStuffingDetector;
+  private readonly reach: MidReach;
   private readonly momentum: MomentumIgnitionDetector;
   private readonly wash: WashTradingDetector;
-  /** Book pressure and liquidity gaps: in libgenesis's frame call with the native lifecycle. */
-  private readonly context: BookContextDetectors;
+  /** Reach, quote stuffing, book pressure, liquidity gaps: in libgenesis's frame call with the native lifecycle. */
+  private readonly frame: FrameDetectors;
   private held: Held[] = [];
   /** Per side, the spans of spoofing and layering alerts released lately: flat [startTsMs, endTsMs]. */
   private readonly flagged: number[][] = [[], []];
@@ -64,15 +62,12 @@ export class DetectorEngine implements SurveillanceEngine {
     const symbol = spec.symbol;
     this.lifecycle = createLifecycle(spec, p.lifecycle, lifecycle);
     this.flow = new AggressorFlow(p.aggressorFlow);
-    this.reach = new PriceReach(p.priceReach);
+    const life = this.lifecycle;
+    this.frame = life instanceof NativeLifecycle ? new NativeFrameDetectors(life, symbol, p) : new TsFrameDetectors(symbol, spec.tickSize, p);
+    this.reach = this.frame.reach;
     this.layering = new LayeringDetector(symbol, p.layering, { flow: this.flow, reach: this.reach });
-    this.stuffing = new QuoteStuffingDetector(symbol, p.quoteStuffing);
     this.momentum = new MomentumIgnitionDetector(symbol, p.momentumIgnition, this.flow, this.reach);
     this.wash = new WashTradingDetector(symbol, p.washTrading);
-    const life = this.lifecycle;
-    this.context = life instanceof NativeLifecycle
-      ? new NativeBookContext(life, symbol, p.bookPressure, p.liquidityGap)
-      : new TsBookContext(symbol, spec.tickSize, p.bookPressure, p.liquidityGap);
   }
 
   process(events: readonly MarketEvent[]): Alert[] {
@@ -87,19 +82,19 @@ export class DetectorEngine implements SurveillanceEngine {
         this.flow.onTrade(e.side === "buy" ? 1 : 0, e.exchTsMs, e.qty);
         this.wash.onTrade(e);
         this.momentum.onTrade(e.exchTsMs, e.priceTicks, e.qty, e.side === "buy");
-        this.stuffing.onTrade(e.exchTsMs);
+        this.frame.onTrade(e.exchTsMs);
         continue;
       }
       // Wash pairs are judged against the book before this frame changed it, then the frame.
       this.wash.onBook(e, this.qtyAt, out);
       life.onBook(e);
-      this.reach.onMid(e.exchTsMs, life.mid2);
+      this.frame.afterLifecycle(e, life);
       if (life.opened.length > 0) this.noteOpened(e.exchTsMs);
       if (life.closed.length > 0) this.judgeEpisodes();
       this.releaseHeld(e.exchTsMs, out);
-      push(out, this.stuffing.onBook(e, life.counts, life.bestBidTicks, life.bestAskTicks));
+      this.frame.stuffingTurn(e, life, out);
       push(out, this.momentum.onTouch(e.exchTsMs, life.bestBidTicks, life.bestAskTicks));
-      this.context.onBook(e, out);
+      this.frame.contextTurn(e, out);
     }
     return out;
   }

@@ -60,6 +60,7 @@ export class NativeLifecycle {
   private touchOut = new Float64Array(0);
   private readonly info = new Int32Array(3);
   private readonly contextTaken = new Int32Array(1);
+  private readonly reachOut = new Float64Array(1);
   private readonly sizes = new Int32Array(7);
   private readonly levelOut = new Float64Array(2);
   private readonly stateOut = new Float64Array(LAYOUT.state);
@@ -212,13 +213,20 @@ export class NativeLifecycle {
   }
 
   /**
-   * Runs the book-context detectors (book pressure, liquidity gaps) in the library on every later
-   * frame, with fresh state; `params` is a packed gn_context_params (native-book-context.ts).
+   * Measures the market context (book pressure, liquidity gaps, price reach) in the library on every
+   * later frame, with fresh state; `params` is a packed gn_context_params (native-book-context.ts).
    */
   enableContext(params: Uint8Array): void {
     this.check(this.symbols.gn_lifecycle_context(this.live("enableContext"), params), "gn_lifecycle_context");
     this.contextEnabled = true;
     this.contextQueued = 0;
+  }
+
+  /** The price reach measured with the context (gn_lifecycle_reach_ticks; PriceReach.ticks). */
+  reachTicks(horizonMs: number, quantile: number): number {
+    const out = this.reachOut;
+    this.check(this.symbols.gn_lifecycle_reach_ticks(this.live("reachTicks"), horizonMs, quantile, out), "gn_lifecycle_reach_ticks");
+    return out[0]!;
   }
 
   /** Moves the queued book-context events into `out` (room for contextQueued of them); returns how many. */

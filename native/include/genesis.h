@@ -216,10 +216,13 @@ GN_API int gn_lifecycle_level(gn_lifecycle handle, int32_t side, double price_ti
 GN_API int gn_lifecycle_state(gn_lifecycle handle, double* out, int32_t n);
 
 /*
- * The book-context detectors of actors/surveillance/detectors/book-context.ts (book pressure and
- * liquidity gaps, their params.ts fields in order), run by gn_lifecycle_frame on each frame's
- * top-of-book arrays once enabled. Integers are passed as doubles and must be integral: the levels
- * in [0, 4096], the windows in [1, 2^24]. No field may be NaN.
+ * The per-frame detector work gn_lifecycle_frame does beside the lifecycle once enabled: the
+ * book-context detectors of actors/surveillance/detectors/book-context.ts (book pressure and
+ * liquidity gaps, on the frame's top-of-book arrays), the price reach of price-reach.ts (on the
+ * frame's mid) and the quote-stuffing detector of quote-stuffing.ts (on the frame's counts and the
+ * trades), their params.ts fields in order. Integers are passed as doubles and must be integral: the levels in
+ * [0, 4096], the windows in [1, 2^24]. No field may be NaN; reach_sample_ms is finite and at least
+ * 8000 / 2^24.
  */
 typedef struct gn_context_params {
   uint32_t struct_size; /* sizeof(gn_context_params) */
@@ -238,12 +241,26 @@ typedef struct gn_context_params {
   double gap_window;
   double gap_warmup_samples;
   double gap_min_duration_ms;
+  double reach_sample_ms;
+  double reach_window;
+  double stuffing_near_ticks;
+  double stuffing_window_ms;
+  double stuffing_sample_ms;
+  double stuffing_window;
+  double stuffing_warmup_samples;
+  double stuffing_quantile;
+  double stuffing_rate_multiple;
+  double stuffing_min_excess;
+  double stuffing_min_cancel_ratio;
+  double stuffing_min_near_share;
 } gn_context_params;
-/* Doubles per book-context event: [kind (0 book pressure, 1 liquidity gap), side (0 bid, 1 ask),
- * start ms, end ms (the frame that ended it), peak (imbalance or gap ticks), threshold]: an episode
- * that ended having lasted its detector's minimum duration. */
-#define GN_CONTEXT_EVENT_DOUBLES 6
-/* Enables (or restarts, with fresh state) the book-context detectors on this handle. From then on
+/* Doubles per context event: [kind (0 book pressure, 1 liquidity gap, 2 quote stuffing), side
+ * (0 bid, 1 ask), start ms, end ms (the frame that ended it), peak (imbalance, gap ticks or
+ * near-touch changes), threshold, then for quote stuffing the peak window's cancels, consumed,
+ * trades and bid-side changes (0 for the others)]: a pressure or gap episode that ended having
+ * lasted its minimum duration, or a stuffing burst that ended. */
+#define GN_CONTEXT_EVENT_DOUBLES 10
+/* Enables (or restarts, with fresh state) these detectors on this handle. From then on
  * gn_lifecycle_frame runs them after each frame and reports the events queued in the frame's
  * counts row; gn_lifecycle_process, whose packed top record carries no prices beyond the touch,
  * takes only trades on such a handle (GN_ERR_INVALID for a batch with a book event).
@@ -252,6 +269,9 @@ GN_API int gn_lifecycle_context(gn_lifecycle handle, const gn_context_params* pa
 /* Moves the queued book-context events into out (capacity in events); *out_n = events. On
  * GN_ERR_CAPACITY (*out_n = events queued) nothing is taken. */
 GN_API int gn_lifecycle_context_take(gn_lifecycle handle, double* out, int32_t capacity, int32_t* out_n);
+/* *out = the price reach's usual |mid move| in ticks over horizon_ms at `quantile` (PriceReach.ticks
+ * in price-reach.ts); GN_ERR_INVALID when the context is not enabled. */
+GN_API int gn_lifecycle_reach_ticks(gn_lifecycle handle, double horizon_ms, double quantile, double* out);
 
 #ifdef __cplusplus
 }

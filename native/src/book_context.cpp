@@ -1,4 +1,4 @@
-// Book pressure and liquidity gaps per frame (see book_context.hpp). Each
+// Book pressure, liquidity gaps and the price reach per frame (see book_context.hpp). Each
 // function mirrors the method of the same name in
 // actors/surveillance/detectors/book-context.ts, operand for operand.
 #include "book_context.hpp"
@@ -8,6 +8,7 @@
 #include <limits>
 
 #include "js_math.hpp"
+#include "lifecycle.hpp"
 
 namespace gn {
 
@@ -31,15 +32,49 @@ BookContext::BookContext(double tick_size, const BookContextParams& params)
       pressure_lo_(kNaN),
       gap_samples_(params.gap_window, {0.5, 1 - params.gap_tail}),
       gap_last_sample_ts_(-kInf),
-      gap_threshold_(kNaN) {}
+      gap_threshold_(kNaN),
+      reach_(params.reach_sample_ms, params.reach_window),
+      stuffing_(params.stuffing) {}
 
-void BookContext::on_book(double ts_ms, const TopOfBook& top) {
+// In the TypeScript engine's order: the reach, quote stuffing, book pressure, liquidity gaps (the
+// momentum detector's turn, between stuffing and pressure, touches none of their state).
+void BookContext::on_frame(const Lifecycle& life, double ts_ms, const FrameLevels& levels, const TopOfBook& top) {
+  reach_.on_mid(ts_ms, life.best_bid_ticks() + life.best_ask_ticks());
+  stuffing(life, ts_ms, levels);
   pressure(ts_ms, top);
   gaps(ts_ms, top);
 }
 
 void BookContext::emit(int kind, const Extreme& e, double ts) {
-  events_.insert(events_.end(), {static_cast<double>(kind), static_cast<double>(e.side), e.ts_start, ts, e.peak, e.threshold});
+  events_.insert(events_.end(), {static_cast<double>(kind), static_cast<double>(e.side), e.ts_start, ts, e.peak, e.threshold, 0, 0, 0, 0});
+}
+
+// QuoteStuffingDetector.onBook: the near-touch changes are the lifecycle's count when it counted
+// against the detector's nearTicks, else a pass over the levels (nearTouchChanges).
+void BookContext::stuffing(const Lifecycle& life, double ts, const FrameLevels& levels) {
+  double near = 0, near_bid = 0;
+  if (levels.reset) {
+    // Nothing counted.
+  } else if (life.near_ticks() == stuffing_.near_ticks()) {
+    near = life.counts().near;
+    near_bid = life.counts().near_bid;
+  } else {
+    const double bid = life.best_bid_ticks(), ask = life.best_ask_ticks(), near_ticks = stuffing_.near_ticks();
+    for (int32_t i = 0; i < levels.n; i++) {
+      const int side = levels.side[i];
+      const double dist = side == 0 ? bid - levels.price_ticks[i] : levels.price_ticks[i] - ask;
+      if (dist <= near_ticks) {
+        near++;
+        if (side == 0) near_bid++;
+      }
+    }
+  }
+  StuffingBurst b;
+  const double all = levels.reset ? 0 : levels.n;
+  if (!stuffing_.on_book(ts, all, near, near_bid, life.counts().cancels, life.counts().consumed, &b)) return;
+  const int side = b.changes_ask > b.changes_bid ? 1 : 0;
+  events_.insert(events_.end(), {static_cast<double>(kContextStuffing), static_cast<double>(side), b.ts_start, b.ts_end, b.peak,
+                                 b.threshold, b.cancels, b.consumed, b.trades, b.changes_bid});
 }
 
 // BookPressureDetector.onBook.

@@ -1,12 +1,15 @@
-// The low-severity context detectors on each depth frame's top of book:
-// book pressure (top-N imbalance beyond the tails of its own rolling
-// distribution) and liquidity gaps (empty-tick runs among the top N levels
-// far wider than usual). The twin of the state machines in
-// actors/surveillance/detectors/book-context.ts: same samples on the same
-// frames, same arithmetic, same episodes. They run inside gn_lifecycle_frame
-// because the frame's top-of-book arrays are already at hand there (and
-// prefetched): in JavaScript the two cost ~150 ns per frame, most of it
-// reading those arrays cold.
+// The per-frame detector work that runs beside the lifecycle: the
+// low-severity context detectors on the frame's top of book, book pressure
+// (top-N imbalance beyond the tails of its own rolling distribution) and
+// liquidity gaps (empty-tick runs among the top N levels far wider than
+// usual), twins of the state machines in
+// actors/surveillance/detectors/book-context.ts; quote stuffing
+// (quote_stuffing.hpp) on the lifecycle's counts; and the price reach
+// (price_reach.hpp) on the mid. Same samples on the same frames, same
+// arithmetic, same episodes. They run inside gn_lifecycle_frame because the
+// frame's arrays, counts and mid are at hand there (the arrays prefetched):
+// in JavaScript the four cost ~300 ns per frame, much of it reading those
+// arrays cold.
 //
 // An episode that ends long enough is queued as an event of
 // GN_CONTEXT_EVENT_DOUBLES doubles; the alert (score, evidence, sentence) is
@@ -18,9 +21,13 @@
 #include <vector>
 
 #include "int_rolling_sample.hpp"
+#include "price_reach.hpp"
+#include "quote_stuffing.hpp"
 #include "rolling_sample.hpp"
 
 namespace gn {
+
+class Lifecycle;
 
 struct BookContextParams {
   int32_t pressure_levels;
@@ -37,13 +44,26 @@ struct BookContextParams {
   int32_t gap_window;
   double gap_warmup_samples;
   double gap_min_duration_ms;
+  double reach_sample_ms;
+  int32_t reach_window;
+  QuoteStuffingParams stuffing;
 };
 
 // Event kinds and the layout of one event (GN_CONTEXT_EVENT_DOUBLES):
-// [kind, side (0 bid, 1 ask), tsStart, tsEnd, peak, threshold].
-constexpr int kContextEventDoubles = 6;
+// [kind, side (0 bid, 1 ask), tsStart, tsEnd, peak, threshold, then for quote stuffing
+// cancels, consumed, trades, bid-side changes (the rest ask-side), else 0].
+constexpr int kContextEventDoubles = 10;
 constexpr int kContextPressure = 0;
 constexpr int kContextGap = 1;
+constexpr int kContextStuffing = 2;
+
+// The frame's level changes as gn_lifecycle_frame received them.
+struct FrameLevels {
+  bool reset;
+  const uint8_t* side;
+  const double* price_ticks;
+  int32_t n;
+};
 
 // The shown top of book of one frame (BookUpdate.top*), best first, prices in quote units.
 struct TopOfBook {
@@ -61,7 +81,10 @@ class BookContext {
  public:
   BookContext(double tick_size, const BookContextParams& params);
 
-  void on_book(double ts_ms, const TopOfBook& top);
+  // After life.on_book(frame): reads its counts, touch and mid.
+  void on_frame(const Lifecycle& life, double ts_ms, const FrameLevels& levels, const TopOfBook& top);
+  void on_trade(double ts_ms) { stuffing_.on_trade(ts_ms); }
+  const PriceReach& reach() const { return reach_; }
   // Events queued since the last take (flat, kContextEventDoubles each).
   const std::vector<double>& events() const { return events_; }
   void take_events() { events_.clear(); }
@@ -82,6 +105,7 @@ class BookContext {
   double gap_of(int side, const double* prices, int32_t n);
   double gap_over(const double* prices, int32_t m) const;
   void emit(int kind, const Extreme& e, double ts);
+  void stuffing(const Lifecycle& life, double ts, const FrameLevels& levels);
 
   BookContextParams p_;
   double ticks_per_unit_;
@@ -99,6 +123,8 @@ class BookContext {
   std::vector<double> gap_prices_[2];
   int32_t gap_len_[2] = {-1, -1};
   double gap_[2] = {0, 0};
+  PriceReach reach_;
+  QuoteStuffing stuffing_;
   std::vector<double> events_;
 };
 

@@ -1,5 +1,6 @@
-// The exported gn_lifecycle_context* functions: the book-context detectors
-// (book_context.hpp) that gn_lifecycle_frame runs on a handle once enabled.
+// The exported gn_lifecycle_context* and gn_lifecycle_reach_ticks functions:
+// the market context (book_context.hpp) that gn_lifecycle_frame measures on a
+// handle once enabled.
 #include <cmath>
 #include <cstring>
 #include <memory>
@@ -22,12 +23,18 @@ bool read_context_params(const gn_context_params* in, gn::BookContextParams* out
   if (in->struct_size < sizeof(gn_context_params) || in->reserved != 0) return false;
   const double window_max = 16777216.0;
   if (!integral_in(in->pressure_levels, 0, 4096) || !integral_in(in->gap_levels, 0, 4096) ||
-      !integral_in(in->pressure_window, 1, window_max) || !integral_in(in->gap_window, 1, window_max))
+      !integral_in(in->pressure_window, 1, window_max) || !integral_in(in->gap_window, 1, window_max) ||
+      !integral_in(in->reach_window, 1, window_max) || !integral_in(in->stuffing_window, 1, window_max))
     return false;
+  // The reach keeps a sample per reach_sample_ms over its longest horizon (8 s): at most 2^24.
+  if (!(in->reach_sample_ms >= 8000.0 / window_max) || !std::isfinite(in->reach_sample_ms)) return false;
   const double reals[] = {in->pressure_tail,       in->pressure_sample_ms, in->pressure_warmup_samples,
                           in->pressure_min_duration_ms, in->gap_tail,       in->gap_multiple,
                           in->gap_min_ticks,       in->gap_sample_ms,      in->gap_warmup_samples,
-                          in->gap_min_duration_ms};
+                          in->gap_min_duration_ms,  in->stuffing_near_ticks, in->stuffing_window_ms,
+                          in->stuffing_sample_ms,   in->stuffing_warmup_samples, in->stuffing_quantile,
+                          in->stuffing_rate_multiple, in->stuffing_min_excess, in->stuffing_min_cancel_ratio,
+                          in->stuffing_min_near_share};
   for (const double x : reals)
     if (std::isnan(x)) return false;
   *out = gn::BookContextParams{static_cast<int32_t>(in->pressure_levels), in->pressure_tail,
@@ -36,7 +43,13 @@ bool read_context_params(const gn_context_params* in, gn::BookContextParams* out
                                static_cast<int32_t>(in->gap_levels),       in->gap_tail,
                                in->gap_multiple,                           in->gap_min_ticks,
                                in->gap_sample_ms,                          static_cast<int32_t>(in->gap_window),
-                               in->gap_warmup_samples,                     in->gap_min_duration_ms};
+                               in->gap_warmup_samples,                     in->gap_min_duration_ms,
+                               in->reach_sample_ms,                        static_cast<int32_t>(in->reach_window),
+                               gn::QuoteStuffingParams{in->stuffing_near_ticks, in->stuffing_window_ms,
+                                                       in->stuffing_sample_ms, static_cast<int32_t>(in->stuffing_window),
+                                                       in->stuffing_warmup_samples, in->stuffing_quantile,
+                                                       in->stuffing_rate_multiple, in->stuffing_min_excess,
+                                                       in->stuffing_min_cancel_ratio, in->stuffing_min_near_share}};
   return true;
 }
 
@@ -71,6 +84,16 @@ GN_API int gn_lifecycle_context_take(gn_lifecycle handle, double* out, int32_t c
   if (!out) return GN_ERR_NULL;
   std::memcpy(out, events.data(), events.size() * sizeof(double));
   context->take_events();
+  return GN_OK;
+}
+
+GN_API int gn_lifecycle_reach_ticks(gn_lifecycle handle, double horizon_ms, double quantile, double* out) {
+  gn::Lifecycle* life = lookup(handle);
+  if (!life) return GN_ERR_HANDLE;
+  if (!out) return GN_ERR_NULL;
+  const gn::BookContext* context = life->context();
+  if (!context) return GN_ERR_INVALID;
+  *out = context->reach().ticks(horizon_ms, quantile);
   return GN_OK;
 }
 

@@ -93,6 +93,7 @@ class Lifecycle {
   Lifecycle(double tick_size, const LifecycleParams& params);
 
   int32_t depth_levels() const { return p_.depth_levels; }
+  double near_ticks() const { return p_.near_ticks; }
   double tick_size() const { return tick_size_; }
   const UpdateCounts& counts() const { return counts_; }
   double best_bid_ticks() const { return best_[0]; }

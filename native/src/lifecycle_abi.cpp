@@ -316,8 +316,9 @@ GN_API int gn_lifecycle_frame(gn_lifecycle handle, const int32_t* sizes, double 
                                 n_ask_price > 0 ? top_ask_price[0] : 0.0, std::min(depth, n_bid_qty),
                                 std::min(depth, n_ask_qty), top_bid_qty, top_ask_qty});
     if (gn::BookContext* context = life->context())
-      context->on_book(ts_ms, gn::TopOfBook{top_bid_price, n_bid_price, top_bid_qty, n_bid_qty, top_ask_price,
-                                            n_ask_price, top_ask_qty, n_ask_qty});
+      context->on_frame(*life, ts_ms, gn::FrameLevels{reset == 1, level_side, level_price_ticks, n_levels},
+                        gn::TopOfBook{top_bid_price, n_bid_price, top_bid_qty, n_bid_qty, top_ask_price, n_ask_price,
+                                      top_ask_qty, n_ask_qty});
     write_row(*life, 0, out_counts, out_touch);
     life->emit(0);
     write_info(*life, 1, out_info);

@@ -47,6 +47,7 @@ double Lifecycle::last_change_ts_ms(int side, double price_ticks) const {
 }
 
 void Lifecycle::on_trade(double ts_ms, double price_ticks, double qty, int aggressor) {
+  if (context_) context_->on_trade(ts_ms);
   const int side = aggressor > 0 ? ASK : BID;
   cum_aggressor_[side] += qty;
   std::vector<double>& pending = pending_trades_[side];

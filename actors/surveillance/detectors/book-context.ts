@@ -5,7 +5,8 @@
  * Each is an episode from entering the extreme to leaving it, emitted when
  * it ends if it lasted long enough; scores stay below 50 unless extreme.
  * These classes are the reference: with the native lifecycle the same state
- * machines run in libgenesis (native/src/book_context.cpp, twin of these).
+ * machines run in libgenesis (native/src/book_context.cpp, twin of these;
+ * see frame-detectors.ts).
  */
 import type { Alert } from "../alert.ts";
 import type { BookUpdate } from "../../../src/switchboard.ts";
@@ -20,31 +21,6 @@ export interface Extreme {
   peak: number;
   side: "bid" | "ask";
   threshold: number;
-}
-
-/**
- * Book pressure and liquidity gaps on each book update, after the lifecycle has seen it: pushes
- * the alerts the update ended onto `out`. Run here (TsBookContext) or in libgenesis with the
- * native lifecycle's frame call (native-book-context.ts), with the same alerts.
- */
-export interface BookContextDetectors {
-  onBook(update: BookUpdate, out: Alert[]): void;
-}
-
-export class TsBookContext implements BookContextDetectors {
-  private readonly pressure: BookPressureDetector;
-  private readonly gaps: LiquidityGapDetector;
-
-  constructor(symbol: string, tickSize: number, pressure: BookPressureParams, gaps: LiquidityGapParams) {
-    this.pressure = new BookPressureDetector(symbol, pressure);
-    this.gaps = new LiquidityGapDetector(symbol, tickSize, gaps);
-  }
-
-  onBook(update: BookUpdate, out: Alert[]): void {
-    const alert = this.pressure.onBook(update);
-    if (alert !== null) out.push(alert);
-    this.gaps.onBook(update, out);
-  }
 }
 
 /** The alert for a book-pressure extreme `o` that ended at `ts`. */

@@ -39,7 +39,7 @@ import type { Alert } from "../alert.ts";
 import type { MomentumIgnitionParams } from "../params.ts";
 import { clamp01, makeAlert, round } from "./make-alert.ts";
 import type { AggressorFlow } from "./aggressor-flow.ts";
-import type { PriceReach } from "./price-reach.ts";
+import type { MidReach } from "./price-reach.ts";
 
 /** Step times kept per run for the cadence test (longer runs are not ignition-like anyway). */
 const MAX_STEPS = 64;
@@ -113,7 +113,7 @@ export class MomentumIgnitionDetector {
   private firstTsMs = NaN;
 
   /** `flow`: the run's taker volume against that side's usual flow; `moves`: the symbol's price moves per horizon, read at p.moveQuantile. */
-  constructor(private readonly symbol: string, private readonly p: MomentumIgnitionParams, private readonly flow: AggressorFlow, private readonly moves: PriceReach) {}
+  constructor(private readonly symbol: string, private readonly p: MomentumIgnitionParams, private readonly flow: AggressorFlow, private readonly moves: MidReach) {}
 
   onTrade(ts: number, priceTicks: number, qty: number, buy: boolean): void {
     if (Number.isNaN(this.firstTsMs)) this.firstTsMs = ts;

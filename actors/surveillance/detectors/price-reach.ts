@@ -19,7 +19,13 @@ export const REACH_HORIZONS_MS = [500, 1000, 2000, 4000, 8000] as const;
 /** Their square roots, for the interpolation (computed once, the same values as inline). */
 const SQRT_HORIZONS: readonly number[] = REACH_HORIZONS_MS.map((h) => Math.sqrt(h));
 
-export class PriceReach {
+/** What the detectors read: the usual |mid move| in ticks over a horizon (PriceReach, or its twin in libgenesis). */
+export interface MidReach {
+  /** At `quantile` (default the configured one); 0 before any sample. */
+  ticks(horizonMs: number, quantile?: number): number;
+}
+
+export class PriceReach implements MidReach {
   /** Mid (2 x ticks) at each sample, newest last; long enough for the longest horizon. */
   private readonly history: Float64Array;
   private count = 0;

@@ -59,7 +59,8 @@ export function nearTouchChanges(update: BookUpdate, bestBidTicks: number, bestA
   out[1] = bid;
 }
 
-interface Burst {
+/** A burst from its first stuffed update: the peak window's figures. */
+export interface Burst {
   tsStart: number;
   tsEnd: number;
   peak: number;
@@ -261,23 +262,27 @@ export class QuoteStuffingDetector {
   private endBurst(nowTs: number): Alert {
     const b = this.burst!;
     this.burst = null;
-    const p = this.p;
-    const ratio = b.peak / Math.max(1, b.threshold / p.rateMultiple);
-    const cancelRatio = b.cancels / Math.max(1, b.cancels + b.consumed);
-    const intensity = clamp01(Math.log(ratio / p.rateMultiple) / Math.log(8));
-    // Every burst that passed the checks is an alert (>= 50); the rest of the score ranks them.
-    const score = 50 + 50 * (0.6 * intensity + 0.4 * clamp01((cancelRatio - p.minCancelRatio) / (1 - p.minCancelRatio)));
-    const side = sideName(b.bySide[1] > b.bySide[0] ? 1 : 0);
-    const durationMs = nowTs - b.tsStart;
-    return makeAlert(
-      this.symbol,
-      "quote_stuffing",
-      side,
-      score,
-      b.tsStart - p.windowMs,
-      nowTs,
-      { nearTouchChanges: b.changes, windowMs: p.windowMs, usualChanges: round(b.threshold / p.rateMultiple, 4), ratio: round(ratio, 3), cancels: b.cancels, consumed: b.consumed, trades: b.trades, changesBySide: { bid: b.bySide[0], ask: b.bySide[1] }, nearTicks: p.nearTicks },
-      `${b.changes} level changes within ${p.nearTicks} ticks of the touch in ${p.windowMs} ms (${round(ratio, 3)}x the usual high), ${round(100 * cancelRatio, 3)}% of removals cancels and ${b.trades} trades, over a burst of ${durationMs} ms.`,
-    );
+    return stuffingAlert(this.symbol, this.p, b, nowTs);
   }
+}
+
+/** The alert for a burst `b` that ended at `nowTs` (its sum fell back to the threshold). */
+export function stuffingAlert(symbol: string, p: QuoteStuffingParams, b: Burst, nowTs: number): Alert {
+  const ratio = b.peak / Math.max(1, b.threshold / p.rateMultiple);
+  const cancelRatio = b.cancels / Math.max(1, b.cancels + b.consumed);
+  const intensity = clamp01(Math.log(ratio / p.rateMultiple) / Math.log(8));
+  // Every burst that passed the checks is an alert (>= 50); the rest of the score ranks them.
+  const score = 50 + 50 * (0.6 * intensity + 0.4 * clamp01((cancelRatio - p.minCancelRatio) / (1 - p.minCancelRatio)));
+  const side = sideName(b.bySide[1] > b.bySide[0] ? 1 : 0);
+  const durationMs = nowTs - b.tsStart;
+  return makeAlert(
+    symbol,
+    "quote_stuffing",
+    side,
+    score,
+    b.tsStart - p.windowMs,
+    nowTs,
+    { nearTouchChanges: b.changes, windowMs: p.windowMs, usualChanges: round(b.threshold / p.rateMultiple, 4), ratio: round(ratio, 3), cancels: b.cancels, consumed: b.consumed, trades: b.trades, changesBySide: { bid: b.bySide[0], ask: b.bySide[1] }, nearTicks: p.nearTicks },
+    `${b.changes} level changes within ${p.nearTicks} ticks of the touch in ${p.windowMs} ms (${round(ratio, 3)}x the usual high), ${round(100 * cancelRatio, 3)}% of removals cancels and ${b.trades} trades, over a burst of ${durationMs} ms.`,
+  );
 }

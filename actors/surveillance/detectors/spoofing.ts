@@ -11,12 +11,12 @@ import type { Alert } from "../alert.ts";
 import type { Episode } from "../lifecycle.ts";
 import type { SpoofingParams } from "../params.ts";
 import { flowEvidence, type AggressorFlow, type FlowTest } from "./aggressor-flow.ts";
-import type { PriceReach } from "./price-reach.ts";
+import type { MidReach } from "./price-reach.ts";
 
 /** What the resting-order checks measure an episode against: the symbol's own flow and price moves. */
 export interface MarketContext {
   readonly flow: AggressorFlow;
-  readonly reach: PriceReach;
+  readonly reach: MidReach;
 }
 import { clamp01, makeAlert, round, sideName } from "./make-alert.ts";
 
