@@ -22,7 +22,8 @@
  *   engine, as the service does (surveillance.machine.ts `detect`); ns per book update over both
  *   symbols. Two engines taking turns evict each other's tables from the caches, which one
  *   engine alone never sees.
- * - surveillance.native.eth_fresh_ns_per_update, surveillance.native.two_symbols_fresh_ns_per_update:
+ * - surveillance.native.fresh_ns_per_update, surveillance.native.eth_fresh_ns_per_update,
+ *   surveillance.native.two_symbols_fresh_ns_per_update:
  *   the same with each batch's events copied just before its process() call (the copy
  *   untimed). In the service the engine reads a batch that the decoder, the book and analytics
  *   have just written and read; every other figure here reads events parsed before the timing
@@ -174,6 +175,7 @@ async function measure(kind: LifecycleKind): Promise<BenchResult[]> {
     ]
     : [
       engineCase("surveillance.native.ns_per_update", btc.spec, btc.events, "native"),
+      engineCase("surveillance.native.fresh_ns_per_update", btc.spec, btc.events, "native", true),
       lifecycleCase("surveillance.native.lifecycle_ns_per_update", btc.spec, btc.events, "native"),
       lifecycleBatchCase("surveillance.native.lifecycle_batch_ns_per_update", btc.spec, btc.events),
       engineCase("surveillance.native.eth_ns_per_update", eth.spec, eth.events, "native"),
