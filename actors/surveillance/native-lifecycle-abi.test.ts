@@ -81,7 +81,7 @@ describe.skipIf(!native)("raw C ABI", () => {
 
   test("every level is validated, at any position of the frame (paired and odd ones), with the bounds exact", () => {
     const h = newHandle();
-    const info = new Int32Array(3), counts = new Int32Array(7), touch = new Float64Array(2), sizes = new Int32Array(7);
+    const info = new Int32Array(3), counts = new Int32Array(LAYOUT.counts), touch = new Float64Array(2), sizes = new Int32Array(7);
     const bidPrice = Float64Array.of(100), askPrice = Float64Array.of(100.1);
     const frame = (price: number[], qty: number[], side: number[]) => {
       sizes.set([0, 1, price.length, 1, 0, 1, 0]);
@@ -104,7 +104,7 @@ describe.skipIf(!native)("raw C ABI", () => {
 
   test("invalid events, null buffers and a short output buffer change nothing", () => {
     const h = newHandle();
-    const info = new Int32Array(3), counts = new Int32Array(5 * 4), touch = new Float64Array(2 * 4), sizes = new Int32Array(7);
+    const info = new Int32Array(3), counts = new Int32Array(LAYOUT.counts * 4), touch = new Float64Array(2 * 4), sizes = new Int32Array(7);
     const side = Uint8Array.of(BID, ASK), qty = Float64Array.of(1, 2), bidPrice = Float64Array.of(100), askPrice = Float64Array.of(100.1);
     const frame = (price: Float64Array, s2 = side, q = qty, ts = 1000) => {
       sizes.set([0, 1, 2, 1, 0, 1, 0]);
@@ -148,7 +148,7 @@ describe.skipIf(!native)("raw C ABI", () => {
     const life = new NativeLifecycle(nativeLifecycleLibrary(), SPEC, { ...DEFAULT_PARAMS.lifecycle, trackMultiple: 0.5, settleMs: 0 });
     const handle = (life as unknown as { handle: number }).handle;
     life.processEvents([bookEvent(SPEC, 1, [[BID, 1000, 1], [ASK, 1001, 1]], true)]);
-    const info = new Int32Array(3), sizes = Int32Array.of(0, 0, 1, 1, 0, 1, 0), counts = new Int32Array(5), touch = new Float64Array(2);
+    const info = new Int32Array(3), sizes = Int32Array.of(0, 0, 1, 1, 0, 1, 0), counts = new Int32Array(LAYOUT.counts), touch = new Float64Array(2);
     // A large add straight through the ABI (the class would take the record itself).
     expect(s.gn_lifecycle_frame(handle, sizes, 2, null, null, null, null, Uint8Array.of(BID), Float64Array.of(1000), Float64Array.of(50), Float64Array.of(100), null, Float64Array.of(100.1), null, counts, touch, info)).toBe(GN_OK);
     expect(info[1]).toBe(1);

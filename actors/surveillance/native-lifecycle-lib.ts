@@ -19,8 +19,8 @@ export const GN_ERR_HANDLE = -6;
 
 /** The layout this binding was written against (gn_lifecycle_layout). */
 export const LAYOUT = { recordDoubles: 22, counts: 8, touch: 2, state: 8, topFixed: 6 } as const;
-/** Doubles per context event (GN_CONTEXT_EVENT_DOUBLES): [kind, side, tsStart, tsEnd, peak, threshold, stuffing cancels, consumed, trades, bid changes]. */
-export const CONTEXT_EVENT_DOUBLES = 10;
+/** Doubles per frame-detector event (GN_DETECTOR_EVENT_DOUBLES): [kind, side, tsStart, tsEnd, peak, threshold, stuffing cancels, consumed, trades, bid changes]. */
+export const DETECTOR_EVENT_DOUBLES = 10;
 
 export type NativeLifecycleErrorCode = "unavailable" | "abi" | "invalid" | "handle" | "disposed" | "native";
 
@@ -52,8 +52,8 @@ const SYMBOLS = {
   gn_lifecycle_take: { args: [u32, P, i32, P, i32, P], returns: i32 },
   gn_lifecycle_level: { args: [u32, i32, f64, P], returns: i32 },
   gn_lifecycle_state: { args: [u32, P, i32], returns: i32 },
-  gn_lifecycle_context: { args: [u32, P], returns: i32 },
-  gn_lifecycle_context_take: { args: [u32, P, i32, P], returns: i32 },
+  gn_lifecycle_detectors: { args: [u32, P], returns: i32 },
+  gn_lifecycle_detector_events: { args: [u32, P, i32, P], returns: i32 },
   gn_lifecycle_reach_ticks: { args: [u32, f64, f64, P], returns: i32 },
 } as const;
 

@@ -16,12 +16,14 @@ import type { Episode, UpdateCounts } from "./lifecycle.ts";
 import type { NearTouchCounts } from "./detectors/quote-stuffing.ts";
 import { NativeEventColumns, nextPow2 } from "../../src/native-event-columns.ts";
 import { EpisodeMirror } from "./native-episodes.ts";
-import { CONTEXT_EVENT_DOUBLES, GN_ERR_HANDLE, GN_ERR_INVALID, GN_OK, LAYOUT, NativeLifecycleError, type LifecycleSymbols, type NativeLifecycleLibrary } from "./native-lifecycle-lib.ts";
+import { DETECTOR_EVENT_DOUBLES, GN_ERR_HANDLE, GN_ERR_INVALID, GN_OK, LAYOUT, NativeLifecycleError, type LifecycleSymbols, type NativeLifecycleLibrary } from "./native-lifecycle-lib.ts";
 import type { LifecycleParams } from "./params.ts";
 
 const EVENT_BOOK = 0;
 const EVENT_BOOK_RESET = 1;
 const EVENT_TRADE = 2;
+/** The library calls that clear the lifecycle when they fail inside (lifecycle_abi.cpp `guarded`). */
+const CLEARING_CALLS = new Set(["gn_lifecycle_process", "gn_lifecycle_frame", "gn_lifecycle_advance", "gn_lifecycle_clear"]);
 /** GENESIS_FFI_TIMING=1: time every library call (ffiNs); off by default, the clock costs more than the call. */
 const TIMING = process.env.GENESIS_FFI_TIMING === "1";
 
@@ -39,9 +41,9 @@ export class NativeLifecycle {
   bestBidTicks = NaN;
   bestAskTicks = NaN;
   mid2 = NaN;
-  /** Book-context events the last frame left queued (0 until enableContext; take them with takeContext). */
-  contextQueued = 0;
-  private contextEnabled = false;
+  /** Frame-detector events the last frame left queued (0 until enableDetectors; take them with takeDetectorEvents). */
+  detectorEventsQueued = 0;
+  private detectorsEnabled = false;
   private handle: number;
   private readonly symbols: LifecycleSymbols;
   private readonly token = {};
@@ -59,7 +61,7 @@ export class NativeLifecycle {
   private countsOut = new Int32Array(0);
   private touchOut = new Float64Array(0);
   private readonly info = new Int32Array(3);
-  private readonly contextTaken = new Int32Array(1);
+  private readonly detectorEventsTaken = new Int32Array(1);
   private readonly reachOut = new Float64Array(1);
   private readonly sizes = new Int32Array(7);
   private readonly levelOut = new Float64Array(2);
@@ -171,7 +173,7 @@ export class NativeLifecycle {
     out.cancelsBySide[1] = counts[4]!;
     out.near = counts[5]!;
     out.nearBid = counts[6]!;
-    this.contextQueued = counts[7]!;
+    this.detectorEventsQueued = counts[7]!;
     const bid = (this.bestBidTicks = touch[0]!), ask = (this.bestAskTicks = touch[1]!);
     this.mid2 = bid + ask;
     if (info[1]! > 0 || info[2]! > 0) {
@@ -192,7 +194,7 @@ export class NativeLifecycle {
       books++;
       levels += e.levelSide.length;
     }
-    if (books > 0 && this.contextEnabled) throw new NativeLifecycleError("invalid", `processEvents: the book-context detectors read every frame's top-of-book prices, which only onBook passes; symbol=${this.spec.symbol}`);
+    if (books > 0 && this.detectorsEnabled) throw new NativeLifecycleError("invalid", `processEvents: the frame detectors read every frame's top-of-book prices, which only onBook passes; symbol=${this.spec.symbol}`);
     this.ensure(events.length + 1, levels, books);
     let lv = 0;
     for (let i = 0; i < events.length; i++) {
@@ -213,27 +215,28 @@ export class NativeLifecycle {
   }
 
   /**
-   * Measures the market context (book pressure, liquidity gaps, price reach) in the library on every
-   * later frame, with fresh state; `params` is a packed gn_context_params (native-book-context.ts).
+   * Runs the frame detectors (quote stuffing, book pressure, liquidity gaps, price reach) in the
+   * library on every later frame, with fresh state; `params` is a packed gn_detector_params
+   * (native-frame-detectors.ts).
    */
-  enableContext(params: Uint8Array): void {
-    this.check(this.symbols.gn_lifecycle_context(this.live("enableContext"), params), "gn_lifecycle_context");
-    this.contextEnabled = true;
-    this.contextQueued = 0;
+  enableDetectors(params: Uint8Array): void {
+    this.check(this.symbols.gn_lifecycle_detectors(this.live("enableDetectors"), params), "gn_lifecycle_detectors");
+    this.detectorsEnabled = true;
+    this.detectorEventsQueued = 0;
   }
 
-  /** The price reach measured with the context (gn_lifecycle_reach_ticks; PriceReach.ticks). */
+  /** The price reach the frame detectors measure (gn_lifecycle_reach_ticks; PriceReach.ticks). */
   reachTicks(horizonMs: number, quantile: number): number {
     const out = this.reachOut;
     this.check(this.symbols.gn_lifecycle_reach_ticks(this.live("reachTicks"), horizonMs, quantile, out), "gn_lifecycle_reach_ticks");
     return out[0]!;
   }
 
-  /** Moves the queued book-context events into `out` (room for contextQueued of them); returns how many. */
-  takeContext(out: Float64Array): number {
-    const n = this.contextTaken;
-    this.check(this.symbols.gn_lifecycle_context_take(this.live("takeContext"), out, Math.floor(out.length / CONTEXT_EVENT_DOUBLES), n), "gn_lifecycle_context_take");
-    this.contextQueued = 0;
+  /** Moves the queued frame-detector events into `out` (room for detectorEventsQueued of them); returns how many. */
+  takeDetectorEvents(out: Float64Array): number {
+    const n = this.detectorEventsTaken;
+    this.check(this.symbols.gn_lifecycle_detector_events(this.live("takeDetectorEvents"), out, Math.floor(out.length / DETECTOR_EVENT_DOUBLES), n), "gn_lifecycle_detector_events");
+    this.detectorEventsQueued = 0;
     return n[0]!;
   }
 
@@ -393,6 +396,8 @@ export class NativeLifecycle {
       return new NativeLifecycleError("invalid", `invalid market event (not applied, with the ${sent} events of its call): index=${i}, kind=${kind}, exchTsMs=${this.cols.ts[i]}, symbol=${this.spec.symbol} (native: ${text})`, i);
     }
     if (status === GN_ERR_INVALID) return new NativeLifecycleError("invalid", `${what}: invalid argument (${text}), symbol=${this.spec.symbol}`);
-    return new NativeLifecycleError("native", `${what} failed: status=${status} (${text}), symbol=${this.spec.symbol}; the lifecycle was cleared`);
+    // Only the calls that change the lifecycle clear it when they fail inside (their state is then unknown).
+    const cleared = CLEARING_CALLS.has(what) ? "; the lifecycle was cleared" : "";
+    return new NativeLifecycleError("native", `${what} failed: status=${status} (${text}), symbol=${this.spec.symbol}${cleared}`);
   }
 }

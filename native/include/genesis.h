@@ -133,8 +133,8 @@ typedef struct gn_lifecycle_params {
  * near-touch changes, bid-side near-touch changes. A near-touch change is a level of a non-reset
  * frame at most near_ticks behind its side's touch after the frame (bid - price for a bid,
  * price - ask for an ask), inside the spread included, none while that touch is unknown: the
- * quote-stuffing detector's traffic count (0 for a reset frame). Then the book-context events
- * queued for gn_lifecycle_context_take (0 unless gn_lifecycle_context enabled them). */
+ * quote-stuffing detector's traffic count (0 for a reset frame). Then the frame-detector events
+ * queued for gn_lifecycle_detector_events (0 unless gn_lifecycle_detectors enabled them). */
 #define GN_LIFECYCLE_COUNTS 8
 /* double outputs per book event: best bid, best ask in ticks after the event (NaN when unknown). */
 #define GN_LIFECYCLE_TOUCH 2
@@ -220,12 +220,12 @@ GN_API int gn_lifecycle_state(gn_lifecycle handle, double* out, int32_t n);
  * book-context detectors of actors/surveillance/detectors/book-context.ts (book pressure and
  * liquidity gaps, on the frame's top-of-book arrays), the price reach of price-reach.ts (on the
  * frame's mid) and the quote-stuffing detector of quote-stuffing.ts (on the frame's counts and the
- * trades), their params.ts fields in order. Integers are passed as doubles and must be integral: the levels in
- * [0, 4096], the windows in [1, 2^24]. No field may be NaN; reach_sample_ms is finite and at least
- * 8000 / 2^24.
+ * trades), their params.ts fields in order. Integers are passed as doubles and must be integral:
+ * the levels in [0, 4096], the windows in [1, 2^20]. No field may be NaN; the tails and the
+ * stuffing quantile are finite; reach_sample_ms is finite and at least 8000 / 2^20.
  */
-typedef struct gn_context_params {
-  uint32_t struct_size; /* sizeof(gn_context_params) */
+typedef struct gn_detector_params {
+  uint32_t struct_size; /* sizeof(gn_detector_params) */
   uint32_t reserved;    /* 0 */
   double pressure_levels;
   double pressure_tail;
@@ -253,24 +253,25 @@ typedef struct gn_context_params {
   double stuffing_min_excess;
   double stuffing_min_cancel_ratio;
   double stuffing_min_near_share;
-} gn_context_params;
-/* Doubles per context event: [kind (0 book pressure, 1 liquidity gap, 2 quote stuffing), side
+} gn_detector_params;
+/* Doubles per frame-detector event: [kind (0 book pressure, 1 liquidity gap, 2 quote stuffing), side
  * (0 bid, 1 ask), start ms, end ms (the frame that ended it), peak (imbalance, gap ticks or
  * near-touch changes), threshold, then for quote stuffing the peak window's cancels, consumed,
  * trades and bid-side changes (0 for the others)]: a pressure or gap episode that ended having
  * lasted its minimum duration, or a stuffing burst that ended. */
-#define GN_CONTEXT_EVENT_DOUBLES 10
+#define GN_DETECTOR_EVENT_DOUBLES 10
 /* Enables (or restarts, with fresh state) these detectors on this handle. From then on
  * gn_lifecycle_frame runs them after each frame and reports the events queued in the frame's
  * counts row; gn_lifecycle_process, whose packed top record carries no prices beyond the touch,
  * takes only trades on such a handle (GN_ERR_INVALID for a batch with a book event).
  * gn_lifecycle_clear leaves them as they are. */
-GN_API int gn_lifecycle_context(gn_lifecycle handle, const gn_context_params* params);
-/* Moves the queued book-context events into out (capacity in events); *out_n = events. On
+GN_API int gn_lifecycle_detectors(gn_lifecycle handle, const gn_detector_params* params);
+/* Moves the queued frame-detector events into out (capacity in events); *out_n = events. On
  * GN_ERR_CAPACITY (*out_n = events queued) nothing is taken. */
-GN_API int gn_lifecycle_context_take(gn_lifecycle handle, double* out, int32_t capacity, int32_t* out_n);
+GN_API int gn_lifecycle_detector_events(gn_lifecycle handle, double* out, int32_t capacity, int32_t* out_n);
 /* *out = the price reach's usual |mid move| in ticks over horizon_ms at `quantile` (PriceReach.ticks
- * in price-reach.ts); GN_ERR_INVALID when the context is not enabled. */
+ * in price-reach.ts); GN_ERR_INVALID when the frame detectors are not enabled. A NaN quantile (or an
+ * infinite one over a single sample) reads NaN, as the TypeScript twin's undefined. */
 GN_API int gn_lifecycle_reach_ticks(gn_lifecycle handle, double horizon_ms, double quantile, double* out);
 
 #ifdef __cplusplus

@@ -80,8 +80,9 @@ class IntRollingSample {
     for (std::size_t k = 0; k < quantiles_.size(); k++) {
       // RollingSample's index into the sorted window.
       const double at = std::floor(quantiles_[k] * (n - 1) + 0.5);
-      values_[k] = n == 0 ? std::numeric_limits<double>::quiet_NaN()
-                          : nth(static_cast<int32_t>(js::min(n - 1, js::max(0, at))));
+      const double i = js::min(n - 1, js::max(0, at));
+      // No index (q NaN, or infinite over one value): NaN, as the TypeScript twin.
+      values_[k] = n == 0 || std::isnan(i) ? std::numeric_limits<double>::quiet_NaN() : nth(static_cast<int32_t>(i));
     }
   }
 

@@ -19,10 +19,11 @@
 #include <memory>
 #include <vector>
 
-#include "book_context.hpp"
 #include "rolling_sample.hpp"
 
 namespace gn {
+
+class FrameDetectors;  // frame_detectors.hpp
 
 // Shared by the two halves of the implementation (lifecycle.cpp, lifecycle_stream.cpp).
 namespace lifecycle_detail {
@@ -91,6 +92,7 @@ struct UpdateCounts {
 class Lifecycle {
  public:
   Lifecycle(double tick_size, const LifecycleParams& params);
+  ~Lifecycle();  // out of line: FrameDetectors is complete only there
 
   int32_t depth_levels() const { return p_.depth_levels; }
   double near_ticks() const { return p_.near_ticks; }
@@ -122,11 +124,12 @@ class Lifecycle {
   // Appends the records of what changed since the last call (tagged `row`) to the queue.
   void emit(int32_t row);
   const std::vector<double>& records() const { return records_; }
-  // The book-context detectors fed by gn_lifecycle_frame, once enabled (gn_lifecycle_context). They
-  // are not the lifecycle's state: clear() leaves them as they are, as the engine's TypeScript
-  // detectors are left when lifecycle.ts clears.
-  BookContext* context() const { return context_.get(); }
-  void set_context(std::unique_ptr<BookContext> context) { context_ = std::move(context); }
+  // The frame detectors gn_lifecycle_frame runs after each frame once enabled (gn_lifecycle_detectors);
+  // on_trade passes them every trade. They are not the lifecycle's state: clear() leaves them as they
+  // are, as the engine's TypeScript detectors are left when lifecycle.ts clears.
+  FrameDetectors* detectors() { return detectors_.get(); }
+  const FrameDetectors* detectors() const { return detectors_.get(); }
+  void set_detectors(std::unique_ptr<FrameDetectors> detectors);
   const std::vector<double>& record_trades() const { return record_trades_; }
   void take_records() {
     records_.clear();
@@ -218,7 +221,7 @@ class Lifecycle {
   double now_ts_ms_ = 0;
   std::vector<double> records_;
   std::vector<double> record_trades_;
-  std::unique_ptr<BookContext> context_;
+  std::unique_ptr<FrameDetectors> detectors_;
 };
 
 }  // namespace gn

@@ -10,6 +10,7 @@
 #include <new>
 
 #include "../include/genesis.h"
+#include "frame_detectors.hpp"
 #include "lifecycle.hpp"
 #include "lifecycle_handles.hpp"
 #include "lifecycle_inputs.hpp"
@@ -120,8 +121,8 @@ void write_row(const gn::Lifecycle& life, int32_t row, int32_t* out_counts, doub
   counts[4] = c.cancels_by_side[1];
   counts[5] = c.near;
   counts[6] = c.near_bid;
-  const gn::BookContext* context = life.context();
-  counts[7] = context ? static_cast<int32_t>(context->events().size() / GN_CONTEXT_EVENT_DOUBLES) : 0;
+  const gn::FrameDetectors* detectors = life.detectors();
+  counts[7] = detectors ? static_cast<int32_t>(detectors->events().size() / GN_DETECTOR_EVENT_DOUBLES) : 0;
   out_touch[static_cast<std::size_t>(row) * GN_LIFECYCLE_TOUCH] = life.best_bid_ticks();
   out_touch[static_cast<std::size_t>(row) * GN_LIFECYCLE_TOUCH + 1] = life.best_ask_ticks();
 }
@@ -233,8 +234,8 @@ GN_API int gn_lifecycle_process(gn_lifecycle handle, int32_t n_events, const int
   if (n_levels > 0 && (!level_side || !level_price_ticks || !level_qty)) return GN_ERR_NULL;
   int32_t rows = 0;
   for (int32_t i = 0; i < n_events; i++) rows += kind[i] != GN_EVENT_TRADE;
-  // The packed top record carries no prices beyond the touch: the book context needs the frame call.
-  if (rows > 0 && life->context()) return GN_ERR_INVALID;
+  // The packed top record carries no prices beyond the touch: the frame detectors need the frame call.
+  if (rows > 0 && life->detectors()) return GN_ERR_INVALID;
   if (rows > 0 && (!top || !out_counts || !out_touch)) return GN_ERR_NULL;
   if (rows < n_events && (!trade_price_ticks || !trade_qty || !trade_side)) return GN_ERR_NULL;
   const int32_t bad = first_invalid(*life, n_events, kind, ts_ms, level_offsets, n_levels, level_side,
@@ -315,8 +316,8 @@ GN_API int gn_lifecycle_frame(gn_lifecycle handle, const int32_t* sizes, double 
                                 n_ask_price > 0, n_bid_price > 0 ? top_bid_price[0] : 0.0,
                                 n_ask_price > 0 ? top_ask_price[0] : 0.0, std::min(depth, n_bid_qty),
                                 std::min(depth, n_ask_qty), top_bid_qty, top_ask_qty});
-    if (gn::BookContext* context = life->context())
-      context->on_frame(*life, ts_ms, gn::FrameLevels{reset == 1, level_side, level_price_ticks, n_levels},
+    if (gn::FrameDetectors* detectors = life->detectors())
+      detectors->on_frame(*life, ts_ms, gn::FrameLevels{reset == 1, level_side, level_price_ticks, n_levels},
                         gn::TopOfBook{top_bid_price, n_bid_price, top_bid_qty, n_bid_qty, top_ask_price, n_ask_price,
                                       top_ask_qty, n_ask_qty});
     write_row(*life, 0, out_counts, out_touch);

@@ -1,5 +1,5 @@
 // The handle table of the gn_lifecycle_* functions (lifecycle_abi.cpp), shared with the
-// other translation units that export functions on the same handles (context_abi.cpp).
+// other translation units that export functions on the same handles (frame_detectors_abi.cpp).
 #pragma once
 
 #include "../include/genesis.h"

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <limits>
 
+#include "frame_detectors.hpp"
 #include "lifecycle.hpp"
 
 namespace gn {
@@ -46,8 +47,12 @@ double Lifecycle::last_change_ts_ms(int side, double price_ticks) const {
   return row.price == price_ticks ? row.last_change_ts : -kInf;
 }
 
+Lifecycle::~Lifecycle() = default;
+
+void Lifecycle::set_detectors(std::unique_ptr<FrameDetectors> detectors) { detectors_ = std::move(detectors); }
+
 void Lifecycle::on_trade(double ts_ms, double price_ticks, double qty, int aggressor) {
-  if (context_) context_->on_trade(ts_ms);
+  if (detectors_) detectors_->on_trade(ts_ms);
   const int side = aggressor > 0 ? ASK : BID;
   cum_aggressor_[side] += qty;
   std::vector<double>& pending = pending_trades_[side];

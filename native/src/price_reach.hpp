@@ -6,6 +6,7 @@
 // rare updates that close an episode or carry a qualifying run.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstdint>

@@ -30,7 +30,7 @@ struct QuoteStuffingParams {
 
 // A burst that ended: what the alert reports.
 struct StuffingBurst {
-  double ts_start, ts_end, peak, threshold, changes, cancels, consumed, trades, changes_bid, changes_ask;
+  double ts_start, ts_end, peak, threshold, cancels, consumed, trades, changes_bid, changes_ask;
 };
 
 class QuoteStuffing {
@@ -94,12 +94,11 @@ class QuoteStuffing {
     if (stuffed) {
       if (!in_burst_) {
         in_burst_ = true;
-        burst_ = StuffingBurst{ts, ts, 0, threshold, 0, 0, 0, 0, 0, 0};
+        burst_ = StuffingBurst{ts, ts, 0, threshold, 0, 0, 0, 0, 0};
       }
       burst_.ts_end = ts;
       if (sum_near_ > burst_.peak) {
-        burst_.peak = sum_near_;
-        burst_.changes = sum_near_;
+        burst_.peak = sum_near_;  // the burst's changes: the peak window's
         burst_.cancels = sum_cancels_;
         burst_.consumed = sum_consumed_;
         burst_.trades = trades;

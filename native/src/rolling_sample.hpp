@@ -55,6 +55,8 @@ class RollingSample {
     if (sorted_count_ == 0) return std::numeric_limits<double>::quiet_NaN();
     const double at = std::floor(q * static_cast<double>(sorted_count_ - 1) + 0.5);
     const double i = js::min(static_cast<double>(sorted_count_ - 1), js::max(0.0, at));
+    // q NaN, or infinite over one value: TypeScript reads undefined there, NaN in any arithmetic.
+    if (std::isnan(i)) return std::numeric_limits<double>::quiet_NaN();
     return sorted_[static_cast<std::size_t>(i)];
   }
 

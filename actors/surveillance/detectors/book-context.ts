@@ -5,7 +5,7 @@
  * Each is an episode from entering the extreme to leaving it, emitted when
  * it ends if it lasted long enough; scores stay below 50 unless extreme.
  * These classes are the reference: with the native lifecycle the same state
- * machines run in libgenesis (native/src/book_context.cpp, twin of these;
+ * machines run in libgenesis (native/src/frame_detectors.cpp, twin of these;
  * see frame-detectors.ts).
  */
 import type { Alert } from "../alert.ts";

@@ -89,7 +89,9 @@ export class IntRollingSample {
     const n = this.count;
     for (let k = 0; k < this.quantiles.length; k++) {
       // RollingSample's index into the sorted window.
-      this.values[k] = n === 0 ? NaN : this.nth(Math.min(n - 1, Math.max(0, Math.floor(this.quantiles[k]! * (n - 1) + 0.5))));
+      const i = Math.min(n - 1, Math.max(0, Math.floor(this.quantiles[k]! * (n - 1) + 0.5)));
+      // No rank (a NaN quantile, or an infinite one over one value): NaN, as RollingSample reads it.
+      this.values[k] = n === 0 || Number.isNaN(i) ? NaN : this.nth(i);
     }
   }
 

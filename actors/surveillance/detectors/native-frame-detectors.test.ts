@@ -13,12 +13,12 @@ import { loadRecordedEvents, recordingPath } from "../../analytics/recorded-even
 import { bookEvent, tradeEvent } from "../../analytics/test-events.ts";
 import type { Alert } from "../alert.ts";
 import { createSurveillanceEngine } from "../engine.ts";
-import { GN_ERR_CAPACITY, GN_ERR_HANDLE, GN_ERR_INVALID, GN_ERR_NULL, GN_OK, NativeLifecycleError, nativeLifecycleLibrary, nativeLifecycleStatus } from "../native-lifecycle-lib.ts";
+import { GN_ERR_CAPACITY, GN_ERR_HANDLE, GN_ERR_INVALID, GN_ERR_NULL, GN_OK, LAYOUT, NativeLifecycleError, nativeLifecycleLibrary, nativeLifecycleStatus } from "../native-lifecycle-lib.ts";
 import { NativeLifecycle } from "../native-lifecycle.ts";
 import { DEFAULT_PARAMS, type LiquidityGapParams } from "../params.ts";
 import { createLifecycle } from "../lifecycle-choice.ts";
 import { TsFrameDetectors, type FrameDetectorParams, type FrameDetectors } from "./frame-detectors.ts";
-import { NativeFrameDetectors, packContextParams } from "./native-frame-detectors.ts";
+import { NativeFrameDetectors, packDetectorParams } from "./native-frame-detectors.ts";
 import { PriceReach } from "./price-reach.ts";
 
 const native = nativeLifecycleStatus().available;
@@ -98,6 +98,7 @@ describe.skipIf(!native || FILES.length === 0)("native frame detectors = TypeScr
     const ts = run("ts");
     expect(ts.filter((a) => a.type === "book_pressure").length).toBeGreaterThan(10);
     expect(ts.filter((a) => a.type === "quote_stuffing").length).toBeGreaterThan(3);
+    expect(ts.filter((a) => a.type === "liquidity_gap").length).toBeGreaterThan(0);
     expect(run("native")).toEqual(ts);
   }, 60_000);
 
@@ -131,6 +132,16 @@ describe.skipIf(!native || FILES.length === 0)("native frame detectors = TypeScr
     expect(compared).toBeGreaterThan(1000);
     expect(moved).toBeGreaterThan(compared / 4);
   }, 60_000);
+});
+
+describe.skipIf(!native)("frame detectors: C ABI and synthetic frames", () => {
+  const lib = nativeLifecycleLibrary();
+  const s = lib.symbols;
+  const packed = (change: Partial<LiquidityGapParams> = {}, structSize?: number) => {
+    const raw = packDetectorParams({ ...DEFAULTS, liquidityGap: { ...DEFAULTS.liquidityGap, ...change } });
+    if (structSize !== undefined) new DataView(raw.buffer).setUint32(0, structSize, true);
+    return raw;
+  };
 
   test("a gap that opens and closes: one alert from each, fields as the TypeScript one", () => {
     // A wide tail: with the default 0.002 a short history's high quantile is its largest gap, so a gap's own samples would raise its bar.
@@ -145,79 +156,97 @@ describe.skipIf(!native || FILES.length === 0)("native frame detectors = TypeScr
     expect(ts[0]!.evidence).toMatchObject({ peakGapTicks: 20, durationMs: 600 });
     expect(frameAlerts(SPEC, events, "native", { liquidityGap: gaps })).toEqual(ts);
   });
-});
-
-describe.skipIf(!native)("frame detectors C ABI", () => {
-  const lib = nativeLifecycleLibrary();
-  const s = lib.symbols;
-  const packed = (change: Partial<LiquidityGapParams> = {}, structSize?: number) => {
-    const raw = packContextParams({ ...DEFAULTS, liquidityGap: { ...DEFAULTS.liquidityGap, ...change } });
-    if (structSize !== undefined) new DataView(raw.buffer).setUint32(0, structSize, true);
-    return raw;
-  };
 
   test("bad parameters, null pointers and unknown handles are refused", () => {
     const life = new NativeLifecycle(lib, SPEC, DEFAULT_PARAMS.lifecycle);
     const h = (life as unknown as { handle: number }).handle;
     for (const bad of [packed({ window: 0 }), packed({ window: 2.5 }), packed({ levels: -1 }), packed({ tail: NaN }), packed({}, 16)]) {
-      expect(s.gn_lifecycle_context(h, bad)).toBe(GN_ERR_INVALID);
+      expect(s.gn_lifecycle_detectors(h, bad)).toBe(GN_ERR_INVALID);
     }
-    expect(s.gn_lifecycle_context(h, null)).toBe(GN_ERR_NULL);
-    expect(s.gn_lifecycle_context(12345, packed())).toBe(GN_ERR_HANDLE);
-    expect(s.gn_lifecycle_context_take(12345, new Float64Array(10), 1, new Int32Array(1))).toBe(GN_ERR_HANDLE);
-    expect(s.gn_lifecycle_context_take(h, new Float64Array(10), 1, null)).toBe(GN_ERR_NULL);
-    expect(() => life.enableContext(packed({ gapMultiple: NaN }))).toThrow(NativeLifecycleError);
+    expect(s.gn_lifecycle_detectors(h, null)).toBe(GN_ERR_NULL);
+    expect(s.gn_lifecycle_detectors(12345, packed())).toBe(GN_ERR_HANDLE);
+    expect(s.gn_lifecycle_detector_events(12345, new Float64Array(10), 1, new Int32Array(1))).toBe(GN_ERR_HANDLE);
+    expect(s.gn_lifecycle_detector_events(h, new Float64Array(10), 1, null)).toBe(GN_ERR_NULL);
+    expect(() => life.enableDetectors(packed({ gapMultiple: NaN }))).toThrow(NativeLifecycleError);
     const out = new Float64Array(1);
-    expect(s.gn_lifecycle_reach_ticks(h, 1000, 0.75, out)).toBe(GN_ERR_INVALID); // no context yet
+    expect(s.gn_lifecycle_reach_ticks(h, 1000, 0.75, out)).toBe(GN_ERR_INVALID); // not enabled yet
     expect(() => life.reachTicks(1000, 0.75)).toThrow(NativeLifecycleError);
     for (const reach of [{ sampleMs: 0, window: 240 }, { sampleMs: NaN, window: 240 }, { sampleMs: Infinity, window: 240 }, { sampleMs: 500, window: 0 }]) {
-      expect(s.gn_lifecycle_context(h, packContextParams({ ...DEFAULTS, priceReach: { ...DEFAULTS.priceReach, ...reach } }))).toBe(GN_ERR_INVALID);
+      expect(s.gn_lifecycle_detectors(h, packDetectorParams({ ...DEFAULTS, priceReach: { ...DEFAULTS.priceReach, ...reach } }))).toBe(GN_ERR_INVALID);
     }
     for (const stuffing of [{ window: 0 }, { window: 1.5 }, { quantile: NaN }, { windowMs: NaN }]) {
-      expect(s.gn_lifecycle_context(h, packContextParams({ ...DEFAULTS, quoteStuffing: { ...DEFAULTS.quoteStuffing, ...stuffing } }))).toBe(GN_ERR_INVALID);
+      expect(s.gn_lifecycle_detectors(h, packDetectorParams({ ...DEFAULTS, quoteStuffing: { ...DEFAULTS.quoteStuffing, ...stuffing } }))).toBe(GN_ERR_INVALID);
     }
-    expect(s.gn_lifecycle_context(h, packed())).toBe(GN_OK);
+    expect(s.gn_lifecycle_detectors(h, packed())).toBe(GN_OK);
     expect(s.gn_lifecycle_reach_ticks(h, 1000, 0.75, out)).toBe(GN_OK);
     expect(out[0]).toBe(0); // before any sample
     expect(s.gn_lifecycle_reach_ticks(h, 1000, 0.75, null)).toBe(GN_ERR_NULL);
     life.dispose();
-    expect(() => life.enableContext(packed())).toThrow(/used after free/);
+    expect(() => life.enableDetectors(packed())).toThrow(/used after free/);
   });
 
   test("a short take buffer takes nothing and says how many are queued", () => {
     const life = new NativeLifecycle(lib, SPEC, DEFAULT_PARAMS.lifecycle);
     const h = (life as unknown as { handle: number }).handle;
-    life.enableContext(packContextParams({ ...DEFAULTS, liquidityGap: { ...DEFAULTS.liquidityGap, warmupSamples: 2, minDurationMs: 0, minGapTicks: 1, gapMultiple: 1, tail: 0.2 } }));
+    life.enableDetectors(packDetectorParams({ ...DEFAULTS, liquidityGap: { ...DEFAULTS.liquidityGap, warmupSamples: 2, minDurationMs: 0, minGapTicks: 1, gapMultiple: 1, tail: 0.2 } }));
     // Both sides contiguous, then gapped, then contiguous again: one gap event per side in the closing frame.
     const gapped = [100, 99, 98], shut = [100, 99.9, 99.8];
     const frame = (t: number, bids: number[]) => life.onBook(topFrame(t, bids, [1, 1, 1], bids.map((p) => 200 - p), [1, 1, 1]));
     for (let t = 0; t < 1000; t += 100) frame(t, shut);
     frame(1000, gapped);
     frame(1100, gapped);
-    expect(life.contextQueued).toBe(0);
+    expect(life.detectorEventsQueued).toBe(0);
     frame(1200, shut);
-    expect(life.contextQueued).toBe(2);
+    expect(life.detectorEventsQueued).toBe(2);
     const n = new Int32Array(1);
-    expect(s.gn_lifecycle_context_take(h, new Float64Array(10), 1, n)).toBe(GN_ERR_CAPACITY);
+    expect(s.gn_lifecycle_detector_events(h, new Float64Array(10), 1, n)).toBe(GN_ERR_CAPACITY);
     expect(n[0]).toBe(2);
     const out = new Float64Array(20);
-    expect(life.takeContext(out)).toBe(2);
+    expect(life.takeDetectorEvents(out)).toBe(2);
     // [kind 1 = gap, side, start, end, peak ticks, threshold, 0 x 4]
     expect([...out.subarray(0, 10)]).toEqual([1, 0, 1000, 1200, 9, 1, 0, 0, 0, 0]);
     expect(out[10]).toBe(1);
     expect(out[11]).toBe(1);
-    expect(s.gn_lifecycle_context_take(h, out, 2, n)).toBe(GN_OK);
+    expect(s.gn_lifecycle_detector_events(h, out, 2, n)).toBe(GN_OK);
     expect(n[0]).toBe(0);
     life.dispose();
   });
 
   test("the packed batch call takes trades only on such a handle; clear() keeps the detectors", () => {
     const life = new NativeLifecycle(lib, SPEC, DEFAULT_PARAMS.lifecycle);
-    life.enableContext(packContextParams(DEFAULTS));
-    expect(life.processEvents([tradeEvent(SPEC, 1, 1000, 1, "buy")])).toBe(0);
-    expect(() => life.processEvents([bookEvent(SPEC, 2, [[0, 1000, 1]])])).toThrow(/only onBook passes/);
-    life.clear();
-    expect(() => life.processEvents([bookEvent(SPEC, 3, [[0, 1000, 1]])])).toThrow(/only onBook passes/);
+    const h = (life as unknown as { handle: number }).handle;
+    // One book event through the raw call: [kind, ts, offsets] and its level, a top record of zeros.
+    const stride = new Int32Array(1);
+    expect(s.gn_lifecycle_top_stride(h, stride)).toBe(GN_OK);
+    const book = (ts: number) => s.gn_lifecycle_process(h, 1, Int32Array.of(0), Float64Array.of(ts), Int32Array.of(0, 1), 1, Uint8Array.of(0), Float64Array.of(1000), Float64Array.of(1),
+      null, null, null, new Float64Array(stride[0]!), new Int32Array(LAYOUT.counts), new Float64Array(2), 1, new Int32Array(3));
+    expect(book(1)).toBe(GN_OK);
+    life.enableDetectors(packDetectorParams(DEFAULTS));
+    expect(book(2)).toBe(GN_ERR_INVALID);
+    expect(life.processEvents([tradeEvent(SPEC, 3, 1000, 1, "buy")])).toBe(0);
+    expect(() => life.processEvents([bookEvent(SPEC, 4, [[0, 1000, 1]])])).toThrow(/only onBook passes/);
+    expect(s.gn_lifecycle_clear(h)).toBe(GN_OK);
+    expect(book(5)).toBe(GN_ERR_INVALID); // still running the detectors
+    expect(s.gn_lifecycle_reach_ticks(h, 1000, 0.75, new Float64Array(1))).toBe(GN_OK);
+    life.dispose();
+  });
+
+  test("a quantile without a rank reads NaN, never out of bounds; infinite tails and quantiles are refused", () => {
+    const life = new NativeLifecycle(lib, SPEC, DEFAULT_PARAMS.lifecycle);
+    const h = (life as unknown as { handle: number }).handle;
+    for (const bad of [{ bookPressure: { ...DEFAULTS.bookPressure, tail: Infinity } }, { liquidityGap: { ...DEFAULTS.liquidityGap, tail: -Infinity } }, { quoteStuffing: { ...DEFAULTS.quoteStuffing, quantile: Infinity } }]) {
+      expect(s.gn_lifecycle_detectors(h, packDetectorParams({ ...DEFAULTS, ...bad }))).toBe(GN_ERR_INVALID);
+    }
+    const frame = new NativeFrameDetectors(life, SPEC.symbol, DEFAULTS);
+    const reach = new PriceReach(DEFAULTS.priceReach);
+    // Two mid samples: one move per short horizon.
+    for (const [ts, mid] of [[0, 100], [500, 100.3]] as const) {
+      life.onBook(topFrame(ts, [mid - 0.05], [1], [mid + 0.05], [1]));
+      reach.onMid(ts, life.mid2);
+    }
+    for (const q of [NaN, Infinity, -Infinity, 2, -1, 0.5]) expect(frame.reach.ticks(500, q)).toBe(reach.ticks(500, q) ?? NaN);
+    expect(frame.reach.ticks(500, NaN)).toBeNaN();
+    expect(frame.reach.ticks(500, 2)).toBeGreaterThan(0);
     life.dispose();
   });
 });

@@ -2,7 +2,7 @@
  * The frame detectors (frame-detectors.ts) run by libgenesis inside the
  * native lifecycle's frame call: the price reach (native/src/price_reach.hpp),
  * quote stuffing (quote_stuffing.hpp), book pressure and liquidity gaps
- * (book_context.cpp), twins of price-reach.ts, quote-stuffing.ts and
+ * (frame_detectors.cpp), twins of price-reach.ts, quote-stuffing.ts and
  * book-context.ts. The frame's arrays, counts and mid are already there, so
  * they cost no JavaScript per frame. A burst or episode that ends comes back
  * as a small event; its alert is made by the same functions the TypeScript
@@ -11,7 +11,7 @@
  */
 import type { BookUpdate } from "../../../src/switchboard.ts";
 import type { Alert } from "../alert.ts";
-import { CONTEXT_EVENT_DOUBLES } from "../native-lifecycle-lib.ts";
+import { DETECTOR_EVENT_DOUBLES } from "../native-lifecycle-lib.ts";
 import type { NativeLifecycle } from "../native-lifecycle.ts";
 import { gapAlert, pressureAlert } from "./book-context.ts";
 import type { FrameDetectorParams, FrameDetectors } from "./frame-detectors.ts";
@@ -23,8 +23,8 @@ const KIND_PRESSURE = 0;
 const KIND_GAP = 1;
 const KIND_STUFFING = 2;
 
-/** gn_context_params: { uint32 struct_size; uint32 reserved; 26 doubles } in params.ts order. */
-export function packContextParams(p: FrameDetectorParams): Uint8Array {
+/** gn_detector_params: { uint32 struct_size; uint32 reserved; 26 doubles } in params.ts order. */
+export function packDetectorParams(p: FrameDetectorParams): Uint8Array {
   const { bookPressure: bp, liquidityGap: lg, priceReach: pr, quoteStuffing: qs } = p;
   const values = [
     bp.levels, bp.tail, bp.sampleMs, bp.window, bp.warmupSamples, bp.minDurationMs,
@@ -40,7 +40,7 @@ export function packContextParams(p: FrameDetectorParams): Uint8Array {
 
 export class NativeFrameDetectors implements FrameDetectors {
   readonly reach: MidReach;
-  private events = new Float64Array(4 * CONTEXT_EVENT_DOUBLES);
+  private events = new Float64Array(4 * DETECTOR_EVENT_DOUBLES);
   /** Events taken from the last frame: [from, to) in `events`, consumed by the two turns. */
   private next = 0;
   private end = 0;
@@ -50,7 +50,7 @@ export class NativeFrameDetectors implements FrameDetectors {
     private readonly symbol: string,
     private readonly p: FrameDetectorParams,
   ) {
-    life.enableContext(packContextParams(p));
+    life.enableDetectors(packDetectorParams(p));
     this.reach = { ticks: (horizonMs, quantile = p.priceReach.quantile) => life.reachTicks(horizonMs, quantile) };
   }
 
@@ -59,18 +59,18 @@ export class NativeFrameDetectors implements FrameDetectors {
 
   /** The library sampled the reach in the frame call; takes the events it queued. */
   afterLifecycle(_update: BookUpdate, _life: unknown): void {
-    const queued = this.life.contextQueued;
+    const queued = this.life.detectorEventsQueued;
     this.next = this.end = 0;
     if (queued === 0) return;
-    if (queued * CONTEXT_EVENT_DOUBLES > this.events.length) this.events = new Float64Array(2 * queued * CONTEXT_EVENT_DOUBLES);
-    this.end = this.life.takeContext(this.events);
+    if (queued * DETECTOR_EVENT_DOUBLES > this.events.length) this.events = new Float64Array(2 * queued * DETECTOR_EVENT_DOUBLES);
+    this.end = this.life.takeDetectorEvents(this.events);
   }
 
   /** The library queues a stuffing burst first (its turn comes first in the TypeScript engine). */
   stuffingTurn(_update: BookUpdate, _life: unknown, out: Alert[]): void {
     const e = this.events;
-    while (this.next < this.end && e[this.next * CONTEXT_EVENT_DOUBLES] === KIND_STUFFING) {
-      const o = this.next++ * CONTEXT_EVENT_DOUBLES;
+    while (this.next < this.end && e[this.next * DETECTOR_EVENT_DOUBLES] === KIND_STUFFING) {
+      const o = this.next++ * DETECTOR_EVENT_DOUBLES;
       const changes = e[o + 4]!, bid = e[o + 9]!;
       const burst = { tsStart: e[o + 2]!, tsEnd: e[o + 3]!, peak: changes, threshold: e[o + 5]!, changes, cancels: e[o + 6]!, consumed: e[o + 7]!, trades: e[o + 8]!, bySide: [bid, changes - bid] as [number, number] };
       out.push(stuffingAlert(this.symbol, this.p.quoteStuffing, burst, e[o + 3]!));
@@ -80,7 +80,7 @@ export class NativeFrameDetectors implements FrameDetectors {
   contextTurn(_update: BookUpdate, out: Alert[]): void {
     const e = this.events;
     for (; this.next < this.end; this.next++) {
-      const o = this.next * CONTEXT_EVENT_DOUBLES;
+      const o = this.next * DETECTOR_EVENT_DOUBLES;
       const kind = e[o];
       const extreme = { tsStart: e[o + 2]!, peak: e[o + 4]!, side: sideName(e[o + 1]!), threshold: e[o + 5]! };
       if (kind === KIND_PRESSURE) out.push(pressureAlert(this.symbol, this.p.bookPressure, extreme, e[o + 3]!));

@@ -12,7 +12,7 @@
 // arrays cold.
 //
 // An episode that ends long enough is queued as an event of
-// GN_CONTEXT_EVENT_DOUBLES doubles; the alert (score, evidence, sentence) is
+// GN_DETECTOR_EVENT_DOUBLES doubles; the alert (score, evidence, sentence) is
 // made in TypeScript from it, by the same function the TypeScript detector
 // uses.
 #pragma once
@@ -29,7 +29,7 @@ namespace gn {
 
 class Lifecycle;
 
-struct BookContextParams {
+struct FrameDetectorConfig {
   int32_t pressure_levels;
   double pressure_tail;
   double pressure_sample_ms;
@@ -49,13 +49,13 @@ struct BookContextParams {
   QuoteStuffingParams stuffing;
 };
 
-// Event kinds and the layout of one event (GN_CONTEXT_EVENT_DOUBLES):
+// Event kinds and the layout of one event (GN_DETECTOR_EVENT_DOUBLES):
 // [kind, side (0 bid, 1 ask), tsStart, tsEnd, peak, threshold, then for quote stuffing
 // cancels, consumed, trades, bid-side changes (the rest ask-side), else 0].
-constexpr int kContextEventDoubles = 10;
-constexpr int kContextPressure = 0;
-constexpr int kContextGap = 1;
-constexpr int kContextStuffing = 2;
+constexpr int kDetectorEventDoubles = 10;
+constexpr int kEventPressure = 0;
+constexpr int kEventGap = 1;
+constexpr int kEventStuffing = 2;
 
 // The frame's level changes as gn_lifecycle_frame received them.
 struct FrameLevels {
@@ -77,15 +77,15 @@ struct TopOfBook {
   int32_t n_ask_qty;
 };
 
-class BookContext {
+class FrameDetectors {
  public:
-  BookContext(double tick_size, const BookContextParams& params);
+  FrameDetectors(double tick_size, const FrameDetectorConfig& params);
 
   // After life.on_book(frame): reads its counts, touch and mid.
   void on_frame(const Lifecycle& life, double ts_ms, const FrameLevels& levels, const TopOfBook& top);
   void on_trade(double ts_ms) { stuffing_.on_trade(ts_ms); }
   const PriceReach& reach() const { return reach_; }
-  // Events queued since the last take (flat, kContextEventDoubles each).
+  // Events queued since the last take (flat, kDetectorEventDoubles each).
   const std::vector<double>& events() const { return events_; }
   void take_events() { events_.clear(); }
 
@@ -107,7 +107,7 @@ class BookContext {
   void emit(int kind, const Extreme& e, double ts);
   void stuffing(const Lifecycle& life, double ts, const FrameLevels& levels);
 
-  BookContextParams p_;
+  FrameDetectorConfig p_;
   double ticks_per_unit_;
   RollingSample pressure_samples_;
   double pressure_last_sample_ts_;

@@ -1,7 +1,9 @@
-// Book pressure, liquidity gaps and the price reach per frame (see book_context.hpp). Each
-// function mirrors the method of the same name in
-// actors/surveillance/detectors/book-context.ts, operand for operand.
-#include "book_context.hpp"
+// The frame detectors' turn after each frame (see frame_detectors.hpp): book
+// pressure and liquidity gaps here, each function mirroring the method of the
+// same name in actors/surveillance/detectors/book-context.ts operand for
+// operand; quote stuffing's near-touch count (QuoteStuffingDetector.onBook in
+// quote-stuffing.ts) before it runs quote_stuffing.hpp; the reach's sample.
+#include "frame_detectors.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -23,7 +25,7 @@ double sum(const double* qty, int32_t n, int32_t levels) {
 }
 }  // namespace
 
-BookContext::BookContext(double tick_size, const BookContextParams& params)
+FrameDetectors::FrameDetectors(double tick_size, const FrameDetectorConfig& params)
     : p_(params),
       ticks_per_unit_(1 / tick_size),
       pressure_samples_(params.pressure_window, RollingSample::default_refresh(params.pressure_window)),
@@ -38,20 +40,20 @@ BookContext::BookContext(double tick_size, const BookContextParams& params)
 
 // In the TypeScript engine's order: the reach, quote stuffing, book pressure, liquidity gaps (the
 // momentum detector's turn, between stuffing and pressure, touches none of their state).
-void BookContext::on_frame(const Lifecycle& life, double ts_ms, const FrameLevels& levels, const TopOfBook& top) {
+void FrameDetectors::on_frame(const Lifecycle& life, double ts_ms, const FrameLevels& levels, const TopOfBook& top) {
   reach_.on_mid(ts_ms, life.best_bid_ticks() + life.best_ask_ticks());
   stuffing(life, ts_ms, levels);
   pressure(ts_ms, top);
   gaps(ts_ms, top);
 }
 
-void BookContext::emit(int kind, const Extreme& e, double ts) {
+void FrameDetectors::emit(int kind, const Extreme& e, double ts) {
   events_.insert(events_.end(), {static_cast<double>(kind), static_cast<double>(e.side), e.ts_start, ts, e.peak, e.threshold, 0, 0, 0, 0});
 }
 
 // QuoteStuffingDetector.onBook: the near-touch changes are the lifecycle's count when it counted
 // against the detector's nearTicks, else a pass over the levels (nearTouchChanges).
-void BookContext::stuffing(const Lifecycle& life, double ts, const FrameLevels& levels) {
+void FrameDetectors::stuffing(const Lifecycle& life, double ts, const FrameLevels& levels) {
   double near = 0, near_bid = 0;
   if (levels.reset) {
     // Nothing counted.
@@ -73,12 +75,12 @@ void BookContext::stuffing(const Lifecycle& life, double ts, const FrameLevels& 
   const double all = levels.reset ? 0 : levels.n;
   if (!stuffing_.on_book(ts, all, near, near_bid, life.counts().cancels, life.counts().consumed, &b)) return;
   const int side = b.changes_ask > b.changes_bid ? 1 : 0;
-  events_.insert(events_.end(), {static_cast<double>(kContextStuffing), static_cast<double>(side), b.ts_start, b.ts_end, b.peak,
+  events_.insert(events_.end(), {static_cast<double>(kEventStuffing), static_cast<double>(side), b.ts_start, b.ts_end, b.peak,
                                  b.threshold, b.cancels, b.consumed, b.trades, b.changes_bid});
 }
 
 // BookPressureDetector.onBook.
-void BookContext::pressure(double ts, const TopOfBook& top) {
+void FrameDetectors::pressure(double ts, const TopOfBook& top) {
   const double bid = sum(top.bid_qty, top.n_bid_qty, p_.pressure_levels);
   const double ask = sum(top.ask_qty, top.n_ask_qty, p_.pressure_levels);
   if (bid + ask <= 0) return;
@@ -106,11 +108,11 @@ void BookContext::pressure(double ts, const TopOfBook& top) {
     o.threshold = side == 0 ? hi : lo;
   }
   if (!ended.open || ts - ended.ts_start < p_.pressure_min_duration_ms) return;
-  emit(kContextPressure, ended, ts);
+  emit(kEventPressure, ended, ts);
 }
 
 // LiquidityGapDetector.onBook.
-void BookContext::gaps(double ts, const TopOfBook& top) {
+void FrameDetectors::gaps(double ts, const TopOfBook& top) {
   const double bid_gap = gap_of(0, top.bid_price, top.n_bid_price);
   const double ask_gap = gap_of(1, top.ask_price, top.n_ask_price);
   if (ts - gap_last_sample_ts_ >= p_.gap_sample_ms) {
@@ -127,7 +129,7 @@ void BookContext::gaps(double ts, const TopOfBook& top) {
 }
 
 // LiquidityGapDetector.side.
-void BookContext::gap_side(int side, double gap, double threshold, double ts) {
+void FrameDetectors::gap_side(int side, double gap, double threshold, double ts) {
   Extreme& o = gap_open_[side];
   if (gap >= threshold) {
     if (o.open) {
@@ -140,11 +142,11 @@ void BookContext::gap_side(int side, double gap, double threshold, double ts) {
   if (!o.open) return;
   o.open = false;
   if (ts - o.ts_start < p_.gap_min_duration_ms) return;
-  emit(kContextGap, o, ts);
+  emit(kEventGap, o, ts);
 }
 
 // SideGap.of.
-double BookContext::gap_of(int side, const double* prices, int32_t n) {
+double FrameDetectors::gap_of(int side, const double* prices, int32_t n) {
   const int32_t m = std::min(p_.gap_levels, n);
   std::vector<double>& last = gap_prices_[side];
   if (m == gap_len_[side]) {
@@ -161,7 +163,7 @@ double BookContext::gap_of(int side, const double* prices, int32_t n) {
 }
 
 // The largest run of empty ticks between neighbouring prices among the first m (0 when contiguous).
-double BookContext::gap_over(const double* prices, int32_t m) const {
+double FrameDetectors::gap_over(const double* prices, int32_t m) const {
   double gap = 0;
   if (m < 2) return gap;
   double prev = js::round(prices[0] * ticks_per_unit_);

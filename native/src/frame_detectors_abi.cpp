@@ -1,27 +1,29 @@
-// The exported gn_lifecycle_context* and gn_lifecycle_reach_ticks functions:
-// the market context (book_context.hpp) that gn_lifecycle_frame measures on a
-// handle once enabled.
+// The exported gn_lifecycle_detectors, gn_lifecycle_detector_events and
+// gn_lifecycle_reach_ticks functions: the frame detectors (frame_detectors.hpp)
+// that gn_lifecycle_frame runs on a handle once enabled.
 #include <cmath>
 #include <cstring>
 #include <memory>
 #include <new>
 
 #include "../include/genesis.h"
-#include "book_context.hpp"
+#include "frame_detectors.hpp"
 #include "lifecycle.hpp"
 #include "lifecycle_handles.hpp"
 #include "lifecycle_inputs.hpp"
 
-static_assert(gn::kContextEventDoubles == GN_CONTEXT_EVENT_DOUBLES, "context event layout");
+static_assert(gn::kDetectorEventDoubles == GN_DETECTOR_EVENT_DOUBLES, "detector event layout");
 
 namespace {
 
 using gn::lifecycle_handles::lookup;
 using gn::lifecycle_inputs::integral_in;
 
-bool read_context_params(const gn_context_params* in, gn::BookContextParams* out) {
-  if (in->struct_size < sizeof(gn_context_params) || in->reserved != 0) return false;
-  const double window_max = 16777216.0;
+bool read_detector_params(const gn_detector_params* in, gn::FrameDetectorConfig* out) {
+  if (in->struct_size < sizeof(gn_detector_params) || in->reserved != 0) return false;
+  // Each window is a few arrays of doubles (a rolling sample keeps seven times its capacity): 2^20
+  // at most keeps one sample under 64 MiB.
+  const double window_max = 1048576.0;
   if (!integral_in(in->pressure_levels, 0, 4096) || !integral_in(in->gap_levels, 0, 4096) ||
       !integral_in(in->pressure_window, 1, window_max) || !integral_in(in->gap_window, 1, window_max) ||
       !integral_in(in->reach_window, 1, window_max) || !integral_in(in->stuffing_window, 1, window_max))
@@ -37,7 +39,10 @@ bool read_context_params(const gn_context_params* in, gn::BookContextParams* out
                           in->stuffing_min_near_share};
   for (const double x : reals)
     if (std::isnan(x)) return false;
-  *out = gn::BookContextParams{static_cast<int32_t>(in->pressure_levels), in->pressure_tail,
+  // Read as quantiles (1 - tail, tail, quantile): an infinite one has no rank.
+  for (const double q : {in->pressure_tail, in->gap_tail, in->stuffing_quantile})
+    if (!std::isfinite(q)) return false;
+  *out = gn::FrameDetectorConfig{static_cast<int32_t>(in->pressure_levels), in->pressure_tail,
                                in->pressure_sample_ms,                     static_cast<int32_t>(in->pressure_window),
                                in->pressure_warmup_samples,                in->pressure_min_duration_ms,
                                static_cast<int32_t>(in->gap_levels),       in->gap_tail,
@@ -57,33 +62,33 @@ bool read_context_params(const gn_context_params* in, gn::BookContextParams* out
 
 extern "C" {
 
-GN_API int gn_lifecycle_context(gn_lifecycle handle, const gn_context_params* params) {
+GN_API int gn_lifecycle_detectors(gn_lifecycle handle, const gn_detector_params* params) {
   gn::Lifecycle* life = lookup(handle);
   if (!life) return GN_ERR_HANDLE;
   if (!params) return GN_ERR_NULL;
-  gn::BookContextParams p;
-  if (!read_context_params(params, &p)) return GN_ERR_INVALID;
+  gn::FrameDetectorConfig p;
+  if (!read_detector_params(params, &p)) return GN_ERR_INVALID;
   try {
-    life->set_context(std::make_unique<gn::BookContext>(life->tick_size(), p));
+    life->set_detectors(std::make_unique<gn::FrameDetectors>(life->tick_size(), p));
   } catch (const std::bad_alloc&) {
     return GN_ERR_ALLOC;
   }
   return GN_OK;
 }
 
-GN_API int gn_lifecycle_context_take(gn_lifecycle handle, double* out, int32_t capacity, int32_t* out_n) {
+GN_API int gn_lifecycle_detector_events(gn_lifecycle handle, double* out, int32_t capacity, int32_t* out_n) {
   gn::Lifecycle* life = lookup(handle);
   if (!life) return GN_ERR_HANDLE;
   if (!out_n) return GN_ERR_NULL;
   *out_n = 0;
-  gn::BookContext* context = life->context();
-  if (!context || context->events().empty()) return GN_OK;
-  const std::vector<double>& events = context->events();
-  *out_n = static_cast<int32_t>(events.size() / GN_CONTEXT_EVENT_DOUBLES);
+  gn::FrameDetectors* detectors = life->detectors();
+  if (!detectors || detectors->events().empty()) return GN_OK;
+  const std::vector<double>& events = detectors->events();
+  *out_n = static_cast<int32_t>(events.size() / GN_DETECTOR_EVENT_DOUBLES);
   if (*out_n > capacity) return GN_ERR_CAPACITY;
   if (!out) return GN_ERR_NULL;
   std::memcpy(out, events.data(), events.size() * sizeof(double));
-  context->take_events();
+  detectors->take_events();
   return GN_OK;
 }
 
@@ -91,9 +96,9 @@ GN_API int gn_lifecycle_reach_ticks(gn_lifecycle handle, double horizon_ms, doub
   gn::Lifecycle* life = lookup(handle);
   if (!life) return GN_ERR_HANDLE;
   if (!out) return GN_ERR_NULL;
-  const gn::BookContext* context = life->context();
-  if (!context) return GN_ERR_INVALID;
-  *out = context->reach().ticks(horizon_ms, quantile);
+  const gn::FrameDetectors* detectors = life->detectors();
+  if (!detectors) return GN_ERR_INVALID;
+  *out = detectors->reach().ticks(horizon_ms, quantile);
   return GN_OK;
 }
 
