@@ -8,7 +8,7 @@
 import { describe, expect, test } from "bun:test";
 import { existsSync } from "node:fs";
 import type { MarketEvent, SymbolSpec } from "../../src/switchboard.ts";
-import { loadRecordedEvents, recordingPath } from "../analytics/recorded-events.ts";
+import { loadRecordedEvents, recordingPath, RECORDINGS_WITH_SNAPSHOT } from "../analytics/recorded-events.ts";
 import { INJECTABLE_TYPES, injectEpisodes } from "./agents/inject.ts";
 import { simulatedEpisodes } from "./agents/sim-episodes.ts";
 import type { Alert } from "./alert.ts";
@@ -17,7 +17,7 @@ import type { LifecycleKind } from "./lifecycle-choice.ts";
 import { nativeLifecycleStatus } from "./native-lifecycle-lib.ts";
 
 const native = nativeLifecycleStatus().available;
-const FILES = ["btcusdt_20240718.gz", "ethusdt_20240718.gz", "btcusdt_20230404.dat.gz"].filter((f) => existsSync(recordingPath(f)));
+const FILES = RECORDINGS_WITH_SNAPSHOT.filter((f) => existsSync(recordingPath(f)));
 
 function alerts(spec: SymbolSpec, events: readonly MarketEvent[], lifecycle: LifecycleKind): Alert[] {
   const engine = createSurveillanceEngine(spec, {}, lifecycle);

@@ -22,6 +22,17 @@ export const LAYOUT = { recordDoubles: 22, counts: 8, touch: 2, state: 8, topFix
 /** Doubles per frame-detector event (GN_DETECTOR_EVENT_DOUBLES): [kind, side, tsStart, tsEnd, peak, threshold, stuffing cancels, consumed, trades, bid changes]. */
 export const DETECTOR_EVENT_DOUBLES = 10;
 
+/**
+ * A params struct as the library reads it: { uint32 struct_size; uint32 reserved; doubles }, the
+ * doubles little-endian in the struct's field order (gn_lifecycle_params, gn_detector_params).
+ */
+export function packParams(values: readonly number[]): Uint8Array {
+  const raw = new DataView(new ArrayBuffer(8 + 8 * values.length));
+  raw.setUint32(0, raw.byteLength, true);
+  values.forEach((v, i) => raw.setFloat64(8 + 8 * i, v, true));
+  return new Uint8Array(raw.buffer);
+}
+
 export type NativeLifecycleErrorCode = "unavailable" | "abi" | "invalid" | "handle" | "disposed" | "native";
 
 export class NativeLifecycleError extends Error {

@@ -16,7 +16,7 @@ import type { Episode, UpdateCounts } from "./lifecycle.ts";
 import type { NearTouchCounts } from "./detectors/quote-stuffing.ts";
 import { NativeEventColumns, nextPow2 } from "../../src/native-event-columns.ts";
 import { EpisodeMirror } from "./native-episodes.ts";
-import { DETECTOR_EVENT_DOUBLES, GN_ERR_HANDLE, GN_ERR_INVALID, GN_OK, LAYOUT, NativeLifecycleError, type LifecycleSymbols, type NativeLifecycleLibrary } from "./native-lifecycle-lib.ts";
+import { DETECTOR_EVENT_DOUBLES, GN_ERR_HANDLE, GN_ERR_INVALID, GN_OK, LAYOUT, NativeLifecycleError, packParams, type LifecycleSymbols, type NativeLifecycleLibrary } from "./native-lifecycle-lib.ts";
 import type { LifecycleParams } from "./params.ts";
 
 const EVENT_BOOK = 0;
@@ -74,13 +74,10 @@ export class NativeLifecycle {
   ) {
     this.symbols = library.symbols;
     this.counts = { adds: 0, cancels: 0, consumed: 0, cancelsBySide: [0, 0], nearTicks: params.nearTicks, near: 0, nearBid: 0 };
-    // gn_lifecycle_params: { uint32 struct_size; uint32 reserved; 15 doubles }, in params.ts order.
-    const values = [params.nearTicks, params.depthLevels, params.addWindow, params.depthSampleMs, params.depthWindow, params.depthFactor, params.trackMultiple, params.tradeMatchMs, params.settleMs, params.episodeMergeMs, params.closeFraction, params.volSampleMs, params.volWindow, params.bandTicks, params.bandVolMultiple];
-    const raw = new DataView(new ArrayBuffer(8 + 8 * values.length));
-    raw.setUint32(0, raw.byteLength, true);
-    values.forEach((v, i) => raw.setFloat64(8 + 8 * i, v, true));
+    // gn_lifecycle_params: 15 doubles, in params.ts order.
+    const raw = packParams([params.nearTicks, params.depthLevels, params.addWindow, params.depthSampleMs, params.depthWindow, params.depthFactor, params.trackMultiple, params.tradeMatchMs, params.settleMs, params.episodeMergeMs, params.closeFraction, params.volSampleMs, params.volWindow, params.bandTicks, params.bandVolMultiple]);
     const out = new Uint32Array(1);
-    const status = this.symbols.gn_lifecycle_new(spec.tickSize, new Uint8Array(raw.buffer), out);
+    const status = this.symbols.gn_lifecycle_new(spec.tickSize, raw, out);
     if (status !== GN_OK) {
       throw new NativeLifecycleError(status === GN_ERR_INVALID ? "invalid" : "native", `gn_lifecycle_new refused: status=${status} (${library.statusText(status)}), symbol=${spec.symbol}, tickSize=${spec.tickSize}, params=${JSON.stringify(params)}`);
     }

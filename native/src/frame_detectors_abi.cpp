@@ -28,7 +28,7 @@ bool read_detector_params(const gn_detector_params* in, gn::FrameDetectorConfig*
       !integral_in(in->pressure_window, 1, window_max) || !integral_in(in->gap_window, 1, window_max) ||
       !integral_in(in->reach_window, 1, window_max) || !integral_in(in->stuffing_window, 1, window_max))
     return false;
-  // The reach keeps a sample per reach_sample_ms over its longest horizon (8 s): at most 2^24.
+  // The reach keeps a sample per reach_sample_ms over its longest horizon (8 s): at most window_max.
   if (!(in->reach_sample_ms >= 8000.0 / window_max) || !std::isfinite(in->reach_sample_ms)) return false;
   const double reals[] = {in->pressure_tail,       in->pressure_sample_ms, in->pressure_warmup_samples,
                           in->pressure_min_duration_ms, in->gap_tail,       in->gap_multiple,

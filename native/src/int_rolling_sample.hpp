@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "js_math.hpp"
+#include "rolling_sample.hpp"
 
 namespace gn {
 
@@ -78,11 +79,8 @@ class IntRollingSample {
     sorted_count_ = count_;
     const int32_t n = count_;
     for (std::size_t k = 0; k < quantiles_.size(); k++) {
-      // RollingSample's index into the sorted window.
-      const double at = std::floor(quantiles_[k] * (n - 1) + 0.5);
-      const double i = js::min(n - 1, js::max(0, at));
-      // No index (q NaN, or infinite over one value): NaN, as the TypeScript twin.
-      values_[k] = n == 0 || std::isnan(i) ? std::numeric_limits<double>::quiet_NaN() : nth(static_cast<int32_t>(i));
+      const double i = n == 0 ? std::numeric_limits<double>::quiet_NaN() : quantile_rank(quantiles_[k], n);
+      values_[k] = std::isnan(i) ? std::numeric_limits<double>::quiet_NaN() : nth(static_cast<int32_t>(i));
     }
   }
 

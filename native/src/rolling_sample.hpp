@@ -15,6 +15,14 @@
 
 namespace gn {
 
+// rolling.ts quantileIndex: the rank of quantile q among n > 0 sorted values (nearest, clamped); NaN
+// when there is none (q NaN, or infinite over one value), where TypeScript reads undefined, NaN in
+// any arithmetic.
+inline double quantile_rank(double q, int32_t n) {
+  const double at = std::floor(q * static_cast<double>(n - 1) + 0.5);
+  return js::min(static_cast<double>(n - 1), js::max(0.0, at));
+}
+
 class RollingSample {
   // A lambda, not the function pointer: std::sort inlines it.
   static constexpr auto kSortLess = [](double a, double b) { return js::sort_less(a, b); };
@@ -53,9 +61,7 @@ class RollingSample {
   // Quantile q in [0, 1] of the window as of the last refresh; NaN when empty.
   double quantile(double q) const {
     if (sorted_count_ == 0) return std::numeric_limits<double>::quiet_NaN();
-    const double at = std::floor(q * static_cast<double>(sorted_count_ - 1) + 0.5);
-    const double i = js::min(static_cast<double>(sorted_count_ - 1), js::max(0.0, at));
-    // q NaN, or infinite over one value: TypeScript reads undefined there, NaN in any arithmetic.
+    const double i = quantile_rank(q, sorted_count_);
     if (std::isnan(i)) return std::numeric_limits<double>::quiet_NaN();
     return sorted_[static_cast<std::size_t>(i)];
   }

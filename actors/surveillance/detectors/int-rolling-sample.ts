@@ -12,6 +12,7 @@
  * the histogram, NaN last as a typed-array sort puts it; a negative or
  * fractional value is refused (no count is one).
  */
+import { quantileIndex } from "../rolling.ts";
 
 const BIN_LIMIT = 4096;
 
@@ -88,8 +89,7 @@ export class IntRollingSample {
     this.sortedCount = this.count;
     const n = this.count;
     for (let k = 0; k < this.quantiles.length; k++) {
-      // RollingSample's index into the sorted window.
-      const i = Math.min(n - 1, Math.max(0, Math.floor(this.quantiles[k]! * (n - 1) + 0.5)));
+      const i = quantileIndex(this.quantiles[k]!, n);
       // No rank (a NaN quantile, or an infinite one over one value): NaN, as RollingSample reads it.
       this.values[k] = n === 0 || Number.isNaN(i) ? NaN : this.nth(i);
     }

@@ -9,7 +9,7 @@
 import { describe, expect, test } from "bun:test";
 import { existsSync } from "node:fs";
 import type { BookUpdate, MarketEvent, SymbolSpec } from "../../../src/switchboard.ts";
-import { loadRecordedEvents, recordingPath } from "../../analytics/recorded-events.ts";
+import { loadRecordedEvents, recordingPath, RECORDINGS_WITH_SNAPSHOT } from "../../analytics/recorded-events.ts";
 import { bookEvent, tradeEvent } from "../../analytics/test-events.ts";
 import type { Alert } from "../alert.ts";
 import { createSurveillanceEngine } from "../engine.ts";
@@ -22,7 +22,7 @@ import { NativeFrameDetectors, packDetectorParams } from "./native-frame-detecto
 import { PriceReach } from "./price-reach.ts";
 
 const native = nativeLifecycleStatus().available;
-const FILES = ["btcusdt_20240718.gz", "ethusdt_20240718.gz", "btcusdt_20230404.dat.gz"].filter((f) => existsSync(recordingPath(f)));
+const FILES = RECORDINGS_WITH_SNAPSHOT.filter((f) => existsSync(recordingPath(f)));
 const SPEC: SymbolSpec = { symbol: "BTCUSDT", tickSize: 0.1, lotSize: 0.001 };
 
 const DEFAULTS: FrameDetectorParams = DEFAULT_PARAMS;

@@ -11,7 +11,7 @@
  */
 import type { BookUpdate } from "../../../src/switchboard.ts";
 import type { Alert } from "../alert.ts";
-import { DETECTOR_EVENT_DOUBLES } from "../native-lifecycle-lib.ts";
+import { DETECTOR_EVENT_DOUBLES, packParams } from "../native-lifecycle-lib.ts";
 import type { NativeLifecycle } from "../native-lifecycle.ts";
 import { gapAlert, pressureAlert } from "./book-context.ts";
 import type { FrameDetectorParams, FrameDetectors } from "./frame-detectors.ts";
@@ -23,19 +23,15 @@ const KIND_PRESSURE = 0;
 const KIND_GAP = 1;
 const KIND_STUFFING = 2;
 
-/** gn_detector_params: { uint32 struct_size; uint32 reserved; 26 doubles } in params.ts order. */
+/** gn_detector_params: 26 doubles in params.ts order. */
 export function packDetectorParams(p: FrameDetectorParams): Uint8Array {
   const { bookPressure: bp, liquidityGap: lg, priceReach: pr, quoteStuffing: qs } = p;
-  const values = [
+  return packParams([
     bp.levels, bp.tail, bp.sampleMs, bp.window, bp.warmupSamples, bp.minDurationMs,
     lg.levels, lg.tail, lg.gapMultiple, lg.minGapTicks, lg.sampleMs, lg.window, lg.warmupSamples, lg.minDurationMs,
     pr.sampleMs, pr.window,
     qs.nearTicks, qs.windowMs, qs.sampleMs, qs.window, qs.warmupSamples, qs.quantile, qs.rateMultiple, qs.minExcess, qs.minCancelRatio, qs.minNearShare,
-  ];
-  const raw = new DataView(new ArrayBuffer(8 + 8 * values.length));
-  raw.setUint32(0, raw.byteLength, true);
-  values.forEach((v, i) => raw.setFloat64(8 + 8 * i, v, true));
-  return new Uint8Array(raw.buffer);
+  ]);
 }
 
 export class NativeFrameDetectors implements FrameDetectors {
